@@ -1,0 +1,124 @@
+"""One Dagster asset per HubSpot CRM object type, all built from the same factory."""
+
+import time
+
+import dagster as dg
+
+from hubspot_pipeline.hubspot.errors import ErrorCategory, HubSpotError
+from hubspot_pipeline.objects import CRM_OBJECTS, ObjectSpec
+from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
+from hubspot_pipeline.sync.service import SyncProgress, SyncResult, sync_object
+from hubspot_pipeline.sync.windows import Window
+
+CRM_GROUP = "hubspot_crm"
+PROGRESS_LOG_SECONDS = 5.0
+
+# A failed step is retried for transient faults only (see `failure_for`); the client has
+# already retried each request, so these retries are for longer outages.
+CRM_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+def failure_for(spec: ObjectSpec, error: HubSpotError) -> dg.Failure:
+    """A step failure that carries the error category; only transient faults retry."""
+    return dg.Failure(
+        description=f"{spec.name} sync failed ({error.category}): {error.message}",
+        metadata={
+            "error_category": error.category.value,
+            "status_code": error.status_code if error.status_code is not None else -1,
+            "object_type": spec.name,
+        },
+        allow_retries=error.category is ErrorCategory.TRANSIENT,
+    )
+
+
+def materialize_result(result: SyncResult) -> dg.MaterializeResult:
+    return dg.MaterializeResult(
+        metadata={
+            "records": result.records,
+            "rows_loaded": result.rows_loaded,
+            "hubspot_total": result.hubspot_total,
+            "pages": result.pages,
+            "api_calls": result.api_calls,
+            "http_429": result.http_429,
+            "retries": result.retries,
+            "rejected_values": result.rejected_values,
+            "seconds": result.seconds,
+            "plan": result.plan,
+            "window_start": result.window.start.isoformat(),
+            "window_end": result.window.end.isoformat(),
+        }
+    )
+
+
+def build_crm_object_asset(
+    spec: ObjectSpec, partitions_def: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=spec.name,
+        description=spec.description,
+        group_name=CRM_GROUP,
+        partitions_def=partitions_def,
+        kinds={"hubspot", "dlt"},
+        retry_policy=CRM_RETRY_POLICY,
+        metadata={"hubspot_object_type": spec.name, "partitioned_by": spec.last_modified_property},
+    )
+    def crm_object(
+        context: dg.AssetExecutionContext,
+        hubspot: HubSpotResource,
+        warehouse: WarehouseResource,
+    ) -> dg.MaterializeResult:
+        time_window = context.partition_time_window
+        window = Window(start=time_window.start, end=time_window.end)
+        context.log.info("Syncing %s modified in %s", spec.name, window)
+        last_log = time.monotonic()
+
+        def on_progress(progress: SyncProgress) -> None:
+            nonlocal last_log
+            context.log.debug(
+                "%s: page %d, %d records", spec.name, progress.pages, progress.records
+            )
+            if time.monotonic() - last_log >= PROGRESS_LOG_SECONDS:
+                last_log = time.monotonic()
+                context.log.info(
+                    "%s: %d of %s records read in %d pages, %d API calls, %d 429s",
+                    spec.name,
+                    progress.records,
+                    progress.hubspot_total,
+                    progress.pages,
+                    progress.api_calls,
+                    progress.http_429,
+                )
+
+        try:
+            with hubspot.build_client(logger=context.log) as client:
+                result = sync_object(
+                    client,
+                    spec,
+                    window,
+                    warehouse.destination(),
+                    warehouse.run_working_dir(context.run_id, spec.name),
+                    on_progress=on_progress,
+                )
+        except HubSpotError as error:
+            raise failure_for(spec, error) from error
+
+        context.log.info(
+            "Synced %s: %d records read (HubSpot counted %d), %d rows loaded, "
+            "%d API calls, %d 429s, %.1fs",
+            spec.name,
+            result.records,
+            result.hubspot_total,
+            result.rows_loaded,
+            result.api_calls,
+            result.http_429,
+            result.seconds,
+        )
+        return materialize_result(result)
+
+    return crm_object
+
+
+def build_crm_object_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    return [build_crm_object_asset(spec, partitions_def) for spec in CRM_OBJECTS]

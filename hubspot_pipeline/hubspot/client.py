@@ -1,0 +1,180 @@
+"""A typed HubSpot CRM client over one httpx connection pool, free of Dagster.
+
+The client owns everything about talking to HubSpot: the shared budget, bounded retries
+of transient faults, and mapping responses to categorized errors. Callers (the sync
+service, the CLI) see records and `HubSpotError`s, never raw HTTP.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from hubspot_pipeline.hubspot.budget import Policy, SharedBudget
+from hubspot_pipeline.hubspot.errors import (
+    DailyLimitExhaustedError,
+    RateLimitError,
+    TransientError,
+)
+from hubspot_pipeline.hubspot.models import PropertyDefinition
+from hubspot_pipeline.hubspot.responses import parse_json, raise_for_status, retry_after_of
+
+DEFAULT_BASE_URL = "https://api.hubapi.com"
+SEARCH_PAGE_LIMIT = 200
+LIST_PAGE_LIMIT = 100
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ClientStats:
+    """What the client spent; the assets publish these as materialization metadata."""
+
+    api_calls: int = 0
+    http_429: int = 0
+    retries: int = 0
+    calls_by_policy: Counter = field(default_factory=Counter)
+
+    def snapshot(self) -> "ClientStats":
+        return ClientStats(
+            self.api_calls, self.http_429, self.retries, Counter(self.calls_by_policy)
+        )
+
+
+def _is_retryable(error: BaseException) -> bool:
+    return isinstance(error, TransientError) and not isinstance(error, DailyLimitExhaustedError)
+
+
+class HubSpotClient:
+    """One method per HubSpot operation the sync uses."""
+
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        budget: SharedBudget | None = None,
+        timeout_seconds: float = 30.0,
+        max_attempts: int = 8,
+        max_backoff_seconds: float = 30.0,
+        logger: logging.Logger | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            timeout=timeout_seconds,
+            transport=transport,
+        )
+        self._budget = budget
+        self._max_attempts = max_attempts
+        self._max_backoff = max_backoff_seconds
+        self._log = logger or log
+        self.stats = ClientStats()
+
+    def __repr__(self) -> str:
+        return f"HubSpotClient(base_url={str(self._http.base_url)!r})"
+
+    def __enter__(self) -> "HubSpotClient":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get_properties(self, object_type: str) -> list[PropertyDefinition]:
+        """The property catalog of an object type, archived properties left out."""
+        body = self.request("GET", f"/crm/v3/properties/{object_type}")
+        return [PropertyDefinition.from_api(item) for item in body.get("results", [])]
+
+    def search_page(self, object_type: str, body: dict) -> dict:
+        """One page of `POST /crm/v3/objects/{objectType}/search` (its own rate limit)."""
+        return self.request(
+            "POST", f"/crm/v3/objects/{object_type}/search", json=body, policy=Policy.SEARCH
+        )
+
+    def list_page(
+        self,
+        object_type: str,
+        *,
+        properties: list[str] | None = None,
+        after: str | None = None,
+        limit: int = LIST_PAGE_LIMIT,
+        archived: bool = False,
+    ) -> dict:
+        """One page of `GET /crm/v3/objects/{objectType}`; `after` is HubSpot's opaque token."""
+        params: dict[str, str | int] = {"limit": limit, "archived": str(archived).lower()}
+        if properties:
+            params["properties"] = ",".join(properties)
+        if after is not None:
+            params["after"] = after
+        return self.request("GET", f"/crm/v3/objects/{object_type}", params=params)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: dict | None = None,
+        policy: Policy = Policy.TEN_SECONDLY_ROLLING,
+    ) -> dict:
+        """Send one logical request, retrying transient faults within bounds."""
+        retrying = Retrying(
+            retry=retry_if_exception(_is_retryable),
+            stop=stop_after_attempt(self._max_attempts),
+            wait=self._wait,
+            before_sleep=self._before_retry,
+            reraise=True,
+        )
+        return retrying(self._send_once, method, path, params, json, policy)
+
+    def _send_once(
+        self, method: str, path: str, params: dict | None, json: dict | None, policy: Policy
+    ) -> dict:
+        if self._budget is not None:
+            self._budget.acquire(policy)
+
+        self.stats.api_calls += 1
+        self.stats.calls_by_policy[policy.value] += 1
+        try:
+            response = self._http.request(method, path, params=params, json=json)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise TransientError(
+                f"{type(exc).__name__} on {method} {path}; HubSpot did not answer in time",
+                path=path,
+            ) from exc
+
+        if response.status_code == 429:
+            self.stats.http_429 += 1
+        raise_for_status(response, method, path)
+        return parse_json(response, method, path)
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_exponential_jitter(initial=0.25, max=self._max_backoff)(state)
+        hinted = retry_after_of(state.outcome.exception()) if state.outcome else None
+        return max(hinted, backoff) if hinted is not None else backoff
+
+    def _before_retry(self, state: RetryCallState) -> None:
+        self.stats.retries += 1
+        error = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        kind = "rate limited" if isinstance(error, RateLimitError) else "transient fault"
+        self._log.warning(
+            "HubSpot %s (attempt %d of %d), retrying in %.1fs: %s",
+            kind,
+            state.attempt_number,
+            self._max_attempts,
+            pause,
+            error,
+        )

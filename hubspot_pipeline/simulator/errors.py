@@ -1,0 +1,78 @@
+"""HubSpot's error bodies (FACTS §11-12, samples/error_*.json), each with a fresh id."""
+
+import uuid
+
+from hubspot_pipeline.simulator.limits import DAILY, SECONDLY, TEN_SECONDLY
+
+# Invented portal id used in the ten-secondly 429's groupName (as in the sample).
+PORTAL_ID = 1234567
+
+_RATE_MESSAGES = {
+    TEN_SECONDLY: "You have reached your ten_secondly_rolling limit.",
+    SECONDLY: "You have reached your secondly limit.",
+    DAILY: "You have reached your daily limit.",
+}
+
+
+def correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def error_body(category: str, message: str, context: dict | None = None) -> dict:
+    body: dict = {
+        "status": "error",
+        "message": message,
+        "correlationId": correlation_id(),
+        "category": category,
+    }
+    if context:
+        body["context"] = context
+    return body
+
+
+def invalid_authentication() -> dict:
+    return error_body(
+        "INVALID_AUTHENTICATION",
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication "
+        "and you can find more details at "
+        "https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+    )
+
+
+def validation_error(message: str) -> dict:
+    return error_body("VALIDATION_ERROR", message)
+
+
+def unknown_object_type(object_type: str) -> dict:
+    # UNVERIFIED: HubSpot's answer for an unknown object type; 404 OBJECT_NOT_FOUND chosen.
+    return error_body(
+        "OBJECT_NOT_FOUND",
+        f"Unable to infer object type from: {object_type}",
+        {"objectType": [object_type]},
+    )
+
+
+def object_not_found(record_id: str) -> dict:
+    return error_body(
+        "OBJECT_NOT_FOUND",
+        "Object not found.  objectId are usually numeric.",
+        {"id": [record_id]},
+    )
+
+
+def rate_limited(policy: str) -> dict:
+    """The 429 body of one policy, field for field as in the samples."""
+    body: dict = {
+        "status": "error",
+        "message": _RATE_MESSAGES[policy],
+        "errorType": "RATE_LIMIT",
+        "correlationId": correlation_id(),
+        "policyName": policy,
+    }
+    if policy == TEN_SECONDLY:
+        body["groupName"] = f"publicapi:private-app-api-calls-ten-secondly:{PORTAL_ID}"
+    elif policy == SECONDLY:
+        body["requestId"] = uuid.uuid4().hex
+    else:
+        body["requestId"] = str(uuid.uuid4())
+    return body
