@@ -55,15 +55,17 @@ def launch_full_sync(instance: dg.DagsterInstance) -> tuple[dg.JobExecutionResul
 
     partitions_def = crm_daily_partitions()
     keys = partitions_def.get_partition_keys()
-    window_range = dg.PartitionKeyRange(keys[0], keys[-1])
-    time_window = partitions_def.time_window_for_partition_key_range(window_range)
+    window = Window(
+        partitions_def.time_window_for_partition_key(keys[0]).start,
+        partitions_def.time_window_for_partition_key(keys[-1]).end,
+    )
     result = dg.execute_job(
         dg.reconstructable(crm_sync_job),
         instance=instance,
         tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1], "hubspot/trigger": "make-sync"},
         raise_on_error=False,
     )
-    return result, Window(time_window.start, time_window.end)
+    return result, window
 
 
 def hubspot_total(client: HubSpotClient, spec: ObjectSpec, window: Window) -> int:

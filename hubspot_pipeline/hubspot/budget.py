@@ -37,10 +37,10 @@ class BudgetConfig:
 
     def rates(self, policy: Policy) -> list[Rate]:
         if policy is Policy.SEARCH:
-            # Search is allowed 5 per second; a 1 s window with no headroom overruns on
-            # jitter, so keep the same share free over a 2 s window instead.
-            per_two_seconds = self.search_requests_per_second * 2
-            return [Rate(_with_headroom(per_two_seconds, self.headroom), 2 * Duration.SECOND)]
+            # HubSpot counts search per second as requests arrive, we count them as they
+            # leave: stretching the second by the headroom keeps arrival jitter inside it.
+            interval_ms = int(Duration.SECOND * (1 + 2 * self.headroom))
+            return [Rate(self.search_requests_per_second, interval_ms)]
         limit = _with_headroom(self.requests_per_ten_seconds, self.headroom)
         return [Rate(limit, 10 * Duration.SECOND)]
 
