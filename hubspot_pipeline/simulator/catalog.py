@@ -4,38 +4,23 @@ Each `PropertySpec` also says how the data generator fills the property (`kind`)
 catalog and the records can never disagree.
 """
 
+from hubspot_pipeline.simulator import catalog_more
+from hubspot_pipeline.simulator.catalog_bulk import bulk_specs
+from hubspot_pipeline.simulator.objects import TYPES
 from hubspot_pipeline.simulator.property_spec import PropertySpec
 
 # The property holding the last-modified timestamp differs by object type (FACTS §5).
-LAST_MODIFIED = {
-    "contacts": "lastmodifieddate",
-    "companies": "hs_lastmodifieddate",
-    "deals": "hs_lastmodifieddate",
-    "tickets": "hs_lastmodifieddate",
-}
+LAST_MODIFIED = {name: t.last_modified for name, t in TYPES.items()}
 
 # Properties a list or search returns when the request names none (FACTS §3 and §5).
-DEFAULT_PROPERTIES = {
-    "contacts": ("firstname", "lastname", "email"),
-    "companies": ("name", "domain"),
-    "deals": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
-    "tickets": (
-        "content",
-        "hs_pipeline",
-        "hs_pipeline_stage",
-        "hs_ticket_category",
-        "hs_ticket_priority",
-        "subject",
-    ),
-}
+DEFAULT_PROPERTIES = {name: t.default_properties for name, t in TYPES.items()}
 
 # Properties the free-text `query` of a search looks at.
-QUERY_PROPERTIES = {
-    "contacts": ("firstname", "lastname", "email", "phone", "company"),
-    "companies": ("name", "domain", "website", "phone"),
-    "deals": ("dealname",),
-    "tickets": ("subject", "content"),
-}
+QUERY_PROPERTIES = {name: t.query_properties for name, t in TYPES.items()}
+
+# How many sparse long-tail properties each type carries (catalog_bulk): contacts a few
+# hundred, as real portals do, kept below what a loader must handle as columns.
+BULK_COUNTS = {"contacts": 230, "companies": 110, "deals": 70, "tickets": 30}
 
 
 def _opts(*values: str) -> tuple[tuple[str, str], ...]:
@@ -374,11 +359,46 @@ _TICKETS = [
     ),
 ]
 
+
+def _merged() -> PropertySpec:
+    """Ids merged into a record, `;`-joined (FACTS §10); set by the portal, not drawn."""
+    return PropertySpec(
+        "hs_merged_object_ids",
+        "Merged record IDs",
+        "enumeration",
+        "checkbox",
+        "merged",
+        read_only=True,
+        sparse=True,
+        fill=0.0,
+    )
+
+
+_MAIN: dict[str, list[PropertySpec]] = {
+    "contacts": _CONTACTS,
+    "companies": _COMPANIES,
+    "deals": _DEALS,
+    "tickets": _TICKETS,
+    "products": catalog_more.PRODUCTS,
+    "line_items": catalog_more.LINE_ITEMS,
+    "quotes": catalog_more.QUOTES,
+    "calls": catalog_more.CALLS,
+    "emails": catalog_more.EMAILS,
+    "meetings": catalog_more.MEETINGS,
+    "notes": catalog_more.NOTES,
+    "tasks": catalog_more.TASKS,
+    "cars": catalog_more.CARS,
+}
+
+# Dense properties first (their order fixes the generated values), then the sparse ones.
 SPECS: dict[str, list[PropertySpec]] = {
-    "contacts": _CONTACTS + _system("contacts"),
-    "companies": _COMPANIES + _system("companies"),
-    "deals": _DEALS + _system("deals"),
-    "tickets": _TICKETS + _system("tickets"),
+    name: [
+        *main,
+        *_system(name),
+        _merged(),
+        *bulk_specs(name, BULK_COUNTS.get(name, 0)),
+    ]
+    for name, main in _MAIN.items()
 }
 
 

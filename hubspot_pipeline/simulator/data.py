@@ -15,6 +15,7 @@ from faker import Faker
 
 from hubspot_pipeline.simulator.catalog import LAST_MODIFIED, SPECS
 from hubspot_pipeline.simulator.config import HotDay, SimulatorConfig
+from hubspot_pipeline.simulator.objects import TYPES
 from hubspot_pipeline.simulator.property_spec import PropertySpec
 from hubspot_pipeline.simulator.timefmt import date_to_ms, datetime_to_ms, ms_to_date, ms_to_iso
 
@@ -22,13 +23,10 @@ DAY_MS = 86_400_000
 
 # Id ranges per object type: all ids of a type have the same number of digits, so string
 # order equals numeric order, and ids of different types never collide.
-_ID_BASES = {
-    "contacts": 10_000_000,
-    "companies": 20_000_000,
-    "deals": 30_000_000,
-    "tickets": 40_000_000,
-}
-_OWNER_IDS = tuple(str(81_000_001 + n) for n in range(20))
+_ID_BASES = {name: t.id_base for name, t in TYPES.items()}
+OWNER_IDS = tuple(str(81_000_001 + n) for n in range(20))
+_PRODUCT_NOUNS = ("Suite", "Platform", "Add-on", "Seat", "Support Plan", "Module", "License")
+_CURRENCIES = ("USD", "EUR", "GBP")
 _PROBABILITIES = ("0.1", "0.2", "0.4", "0.6", "0.8", "0.9", "1.0")
 _DEAL_KINDS = ("New business", "Renewal", "Expansion", "Pilot", "Upgrade", "Services")
 _TICKET_SUBJECTS = (
@@ -44,6 +42,7 @@ _TICKET_SUBJECTS = (
 
 # Cluster sizes: ordinary shared timestamps come in small groups, hot-day ones in big bursts.
 _SHARED_CLUSTER = (2, 8)
+_SPARSE_POOL = 32
 _HOT_CLUSTER = (50, 500)
 
 
@@ -147,7 +146,7 @@ class _ValueMaker:
             "sentence": lambda ctx, s: pick(pools.sentences),
             "deal_name": lambda ctx, s: f"{pick(pools.companies)} - {pick(_DEAL_KINDS)}",
             "ticket_subject": lambda ctx, s: pick(_TICKET_SUBJECTS),
-            "owner": lambda ctx, s: pick(_OWNER_IDS),
+            "owner": lambda ctx, s: pick(OWNER_IDS),
             "enum": lambda ctx, s: pick(options),
             "bool": lambda ctx, s: "true" if rng.random() < 0.5 else "false",
             "money": lambda ctx, s: str(rng.randrange(500, 250_000, 50)),
@@ -157,6 +156,19 @@ class _ValueMaker:
             "email": self._email,
             "domain": self._domain,
             "multi": lambda ctx, s: self._multi(options),
+            "product_name": lambda ctx, s: (
+                f"{pick(pools.companies).split()[0]} {pick(_PRODUCT_NOUNS)}"
+            ),
+            "line_amount": lambda ctx, s: str(
+                int(ctx.get("quantity") or 0) * int(ctx.get("price") or 0)
+            ),
+            "sku": lambda ctx, s: f"SKU-{s.record_id[-6:]}",
+            "vin": lambda ctx, s: f"VIN{s.record_id}",
+            "currency": lambda ctx, s: pick(_CURRENCIES),
+            "html": lambda ctx, s: f"<p>{pick(pools.sentences)}</p>",
+            "file": lambda ctx, s: f"https://files.example.com/{s.record_id}/{rng.randint(1, 999)}",
+            "json": lambda ctx, s: f'{{"source":"API","sourceId":"{rng.randint(1, 99)}"}}',
+            "coords": lambda ctx, s: f"{rng.uniform(-60, 60):.4f},{rng.uniform(-150, 150):.4f}",
         }
         if spec.kind in simple:
             return simple[spec.kind]
@@ -216,12 +228,19 @@ def _next_ids(rng: random.Random, first: int, count: int) -> list[int]:
 
 
 def _records(
-    object_type: str, maker: _ValueMaker, ids: list[int], created: list[int], updated: list[int]
+    object_type: str,
+    maker: _ValueMaker,
+    ids: list[int],
+    created: list[int],
+    updated: list[int],
+    sparse_rng: random.Random,
 ) -> list[dict]:
-    plan = maker.compile(SPECS[object_type])
-    records = []
+    specs = SPECS[object_type]
+    plan = maker.compile([spec for spec in specs if not spec.sparse])
+    records, stamps = [], []
     for record_id, made, changed in zip(ids, created, updated, strict=True):
         stamp = _Stamp(str(record_id), made, changed, ms_to_iso(made), ms_to_iso(changed))
+        stamps.append(stamp)
         records.append(
             {
                 "id": stamp.record_id,
@@ -231,7 +250,35 @@ def _records(
                 "archived": False,
             }
         )
+    _fill_sparse(specs, records, stamps, maker, sparse_rng)
     return records
+
+
+def _fill_sparse(
+    specs: list[PropertySpec],
+    records: list[dict],
+    stamps: list[_Stamp],
+    maker: _ValueMaker,
+    rng: random.Random,
+) -> None:
+    """Give each sparse property a value on about `fill` of the records.
+
+    Hundreds of sparse properties would cost seconds if every value were drawn, so each
+    property draws a pool of 32 values once and fills every n-th record from its pool.
+    Values do not follow their record's timestamps; the long tail needs only plausibility.
+    """
+    if not records:
+        return
+    sparse_maker = _ValueMaker(rng, maker.pools, maker.start_ms, maker.end_ms)
+    span = _Stamp("0", maker.start_ms, maker.end_ms, "", "")
+    for spec in specs:
+        if not spec.sparse or spec.fill <= 0:
+            continue
+        fill = sparse_maker._filler(spec)
+        pool = [fill({}, span) for _ in range(_SPARSE_POOL)]
+        step = max(1, round(1 / spec.fill))
+        for n, pos in enumerate(range(rng.randrange(step), len(records), step)):
+            records[pos]["properties"][spec.name] = pool[n % _SPARSE_POOL]
 
 
 def generate_object(object_type: str, config: SimulatorConfig, pools: Pools) -> GeneratedObject:
@@ -248,8 +295,9 @@ def generate_object(object_type: str, config: SimulatorConfig, pools: Pools) -> 
     _unique(updated, created)
     _share_timestamps(rng, updated, config.shared_timestamp_share)
     maker = _ValueMaker(rng, pools, start_ms, end_ms)
+    sparse_rng = random.Random(f"{config.seed}:{object_type}:sparse")
     generated = GeneratedObject(
-        _records(object_type, maker, ids, created, updated), created, updated
+        _records(object_type, maker, ids, created, updated, sparse_rng), created, updated
     )
 
     last_id = ids[-1] if ids else _ID_BASES[object_type]
@@ -286,10 +334,41 @@ def _add_hot_day(
     ids = _next_ids(rng, last_id, hot_day.count)
 
     maker = _ValueMaker(rng, pools, start_ms, end_ms)
-    generated.records.extend(_records(hot_day.object_type, maker, ids, created, updated))
+    generated.records.extend(
+        _records(
+            hot_day.object_type,
+            maker,
+            ids,
+            created,
+            updated,
+            random.Random(f"{config.seed}:hot:{index}:sparse"),
+        )
+    )
     generated.created_ms.extend(created)
     generated.updated_ms.extend(updated)
     return ids[-1] if ids else last_id
+
+
+def generate_archived(
+    object_type: str, config: SimulatorConfig, pools: Pools, first_id: int, count: int
+) -> list[dict]:
+    """Records in the recycle bin: ids after every live one, `archivedAt` after `updatedAt`.
+
+    A stream of their own, so the live records stay the same whatever the archived count.
+    """
+    end_ms = datetime_to_ms(config.end)
+    start_ms = datetime_to_ms(config.end - timedelta(days=config.days))
+    rng = random.Random(f"{config.seed}:{object_type}:archived")
+    ids = _next_ids(rng, first_id, count)
+    created = sorted(rng.randrange(start_ms, end_ms) for _ in range(count))
+    # Archiving is the last change: updatedAt and the last-modified property equal archivedAt.
+    archived = [made + int((end_ms - made) * rng.random()) for made in created]
+    maker = _ValueMaker(rng, pools, start_ms, end_ms)
+    records = _records(object_type, maker, ids, created, archived, rng)
+    for record in records:
+        record["archived"] = True
+        record["archivedAt"] = record["updatedAt"]
+    return records
 
 
 def last_modified_property(object_type: str) -> str:

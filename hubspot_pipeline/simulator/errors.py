@@ -76,3 +76,48 @@ def rate_limited(policy: str) -> dict:
     else:
         body["requestId"] = str(uuid.uuid4())
     return body
+
+
+def missing_scopes(scope: str) -> dict:
+    """403 for a token without the object type's scope (samples/error_403_missing_scopes)."""
+    body = error_body(
+        "MISSING_SCOPES",
+        "This app hasn't been granted all required scopes to make this call. Read more about "
+        "required scopes here: https://developers.hubspot.com/scopes.",
+    )
+    body["errors"] = [
+        {
+            "message": "One or more of the following scopes are required.",
+            "context": {"requiredScopes": [scope]},
+        }
+    ]
+    body["links"] = {"scopes": "https://developers.hubspot.com/scopes"}
+    return body
+
+
+def expired_authentication(seconds_ago: int, expired_at: str) -> dict:
+    """401 for an expired OAuth access token (samples/error_401_expired_authentication)."""
+    if seconds_ago < 60:
+        ago = f"{seconds_ago} second(s)"
+    elif seconds_ago < 3600:
+        ago = f"{seconds_ago // 60} minute(s)"
+    else:
+        ago = f"{seconds_ago // 3600} hour(s)"
+    return error_body(
+        "EXPIRED_AUTHENTICATION",
+        f"The OAuth token used to make this call expired {ago} ago.",
+        {"expire time": [expired_at]},
+    )
+
+
+def batch_not_found(error_name: str, ids: list[str]) -> dict:
+    """The error of a batch read for ids that do not exist (FACTS §4, UNVERIFIED text)."""
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "message": (
+            f"Could not get some {error_name} objects, they may be deleted or not exist. "
+            "Check that ids are valid."
+        ),
+        "context": {"ids": ids},
+    }

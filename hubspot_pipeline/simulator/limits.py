@@ -47,6 +47,7 @@ class _Stats:
         default_factory=lambda: {TEN_SECONDLY: 0, SECONDLY: 0, DAILY: 0, "injected": 0}
     )
     http_401: int = 0
+    faults: dict[str, int] = field(default_factory=dict)
     max_ten_secondly: int = 0
     max_search: int = 0
     first_request_at: float | None = None
@@ -98,6 +99,11 @@ class RateLimiter:
     def note_unauthorized(self) -> None:
         with self._lock:
             self._stats.http_401 += 1
+
+    def note_fault(self, kind: str) -> None:
+        """Count an injected fault: a 5xx status, "timeout", "reset" or "truncate"."""
+        with self._lock:
+            self._stats.faults[kind] = self._stats.faults.get(kind, 0) + 1
 
     def check(self, token: str, search: bool) -> Decision:
         """Admit or refuse one authenticated request, and count it if admitted."""
@@ -172,6 +178,7 @@ class RateLimiter:
                 "requests": dict(stats.requests),
                 "http_429": dict(stats.http_429),
                 "http_401": stats.http_401,
+                "faults": dict(stats.faults),
                 "max_in_any_10s_window": stats.max_ten_secondly,
                 "max_search_in_any_1s_window": stats.max_search,
                 "first_request_at": stats.first_request_at,

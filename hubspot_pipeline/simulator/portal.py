@@ -1,138 +1,107 @@
-"""The simulated portal: generated records plus the indexes that keep requests fast."""
+"""The simulated portal: generated records, the recycle bin, merges, associations, and the
+changes tests make while it serves.
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+Records are never changed in place: a change builds a new `ObjectStore`, so a request that
+already holds a store keeps a consistent view, and search can serve an older store to
+mimic its index lag. Known shortcoming: every change re-sorts the whole object type
+(O(n log n)); fine for tests that change a few hundred records, slow for thousands (an
+incremental index would fix it).
+"""
 
-from hubspot_pipeline.simulator.catalog import LAST_MODIFIED, SPECS, catalog
-from hubspot_pipeline.simulator.config import OBJECT_TYPES, SimulatorConfig
-from hubspot_pipeline.simulator.data import Pools, generate_object
-from hubspot_pipeline.simulator.property_spec import PropertySpec
-from hubspot_pipeline.simulator.timefmt import parse_to_ms
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from threading import RLock
 
-# Object type ids that HubSpot accepts in paths instead of names (FACTS §2).
-TYPE_IDS = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets"}
+from hubspot_pipeline.simulator import metadata
+from hubspot_pipeline.simulator.associations import AssociationGraph, AssocType
+from hubspot_pipeline.simulator.catalog import LAST_MODIFIED, catalog
+from hubspot_pipeline.simulator.config import SimulatorConfig
+from hubspot_pipeline.simulator.data import Pools, generate_archived, generate_object
+from hubspot_pipeline.simulator.objects import OBJECT_TYPES, TYPES, resolve
+from hubspot_pipeline.simulator.store import ObjectStore
+from hubspot_pipeline.simulator.timefmt import ms_to_iso
 
-# Properties whose order is precomputed, so range filters and sorts on them need no scan.
-INDEXED = ("createdate", "hs_object_id", "lastmodifieddate", "hs_lastmodifieddate")
-
-
-@dataclass(slots=True)
-class SortedIndex:
-    """Record positions ordered by one numeric key (ties by id), with the keys alongside."""
-
-    keys: list[int]
-    positions: list[int]
-
-    @classmethod
-    def build(cls, values: list[int]) -> "SortedIndex":
-        positions = sorted(range(len(values)), key=values.__getitem__)
-        return cls([values[pos] for pos in positions], positions)
-
-    def slice(
-        self, low: float | None, low_inclusive: bool, high: float | None, high_inclusive: bool
-    ) -> list[int]:
-        """Positions whose key lies within the bounds (None = unbounded), in key order."""
-        start = 0
-        if low is not None:
-            start = (bisect_left if low_inclusive else bisect_right)(self.keys, low)
-        stop = len(self.keys)
-        if high is not None:
-            stop = (bisect_right if high_inclusive else bisect_left)(self.keys, high)
-        return self.positions[start:stop]
+# A change event for webhooks: subscription type suffix plus its fields (see webhooks.py).
+Listener = Callable[[str, str, dict], None]
 
 
-@dataclass(slots=True)
-class ObjectStore:
-    """Records of one object type sorted by id, with numeric columns and sorted indexes."""
+class PortalError(ValueError):
+    """A change the portal refuses; `status` is the HTTP status HubSpot would answer."""
 
-    object_type: str
-    records: list[dict]
-    id_ints: list[int]
-    created_ms: list[int]
-    updated_ms: list[int]
-    specs: dict[str, PropertySpec]
-    indexes: dict[str, SortedIndex]
-    _numeric: dict[str, list[float | None]] = field(default_factory=dict)
-
-    @classmethod
-    def build(
-        cls, object_type: str, records: list[dict], created: list[int], updated: list[int]
-    ) -> "ObjectStore":
-        id_ints = [int(record["id"]) for record in records]
-        order = sorted(range(len(records)), key=id_ints.__getitem__)
-        records = [records[pos] for pos in order]
-        id_ints = [id_ints[pos] for pos in order]
-        created = [created[pos] for pos in order]
-        updated = [updated[pos] for pos in order]
-        by_created = SortedIndex.build(created)
-        by_updated = SortedIndex.build(updated)
-        indexes = {
-            "createdate": by_created,
-            LAST_MODIFIED[object_type]: by_updated,
-            "hs_object_id": SortedIndex(id_ints, list(range(len(records)))),
-        }
-        specs = {spec.name: spec for spec in SPECS[object_type]}
-        return cls(object_type, records, id_ints, created, updated, specs, indexes)
-
-    def position_after(self, after: int) -> int:
-        """Position of the first record whose id is at least `after` (list paging)."""
-        return bisect_left(self.id_ints, after)
-
-    def numeric(self, name: str) -> list[float | None]:
-        """A property's values as numbers (datetimes and dates as epoch ms), computed once."""
-        if name in self._numeric:
-            return self._numeric[name]
-        if name == "createdate":
-            column: list[float | None] = list(self.created_ms)
-        elif name == LAST_MODIFIED[self.object_type]:
-            column = list(self.updated_ms)
-        elif name == "hs_object_id":
-            column = list(self.id_ints)
-        else:
-            is_time = self.specs[name].type in ("date", "datetime")
-            column = [
-                _to_number(record["properties"].get(name), is_time) for record in self.records
-            ]
-        self._numeric[name] = column
-        return column
+    def __init__(self, message: str, status: int = 400, category: str = "VALIDATION_ERROR"):
+        super().__init__(message)
+        self.status = status
+        self.category = category
 
 
-def _to_number(value: str | None, is_time: bool) -> float | None:
-    if value is None:
-        return None
-    if is_time:
-        return parse_to_ms(value)
-    try:
-        return float(value)
-    except ValueError:
-        return None
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 class Portal:
     """One HubSpot account's data, generated from `config.seed`.
 
     `records()` hands out the stored dicts themselves (shallow list copy): read them, do not
-    change them.
+    change them; use the change methods (`create`, `update`, `archive`, `merge`,
+    `associate`) instead.
     """
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         pools = Pools.from_seed(config.seed)
+        self._lock = RLock()
+        self._version = 0
         self._stores: dict[str, ObjectStore] = {}
+        self._archived: dict[str, list[dict]] = {}
+        self._merged: dict[str, dict[str, str]] = {}
+        # (visible from, store) per type, oldest first: what a lagging search index sees.
+        self._history: dict[str, deque[tuple[float, ObjectStore]]] = {}
+        self._listeners: list[Listener] = []
+        self._next_id: dict[str, int] = {}
+
         for object_type in OBJECT_TYPES:
             generated = generate_object(object_type, config, pools)
-            self._stores[object_type] = ObjectStore.build(
+            last_id = max((int(r["id"]) for r in generated.records), default=0)
+            last_id = max(last_id, _id_floor(object_type))
+            archived_count = round(config.archived_share * len(generated.records))
+            archived = generate_archived(object_type, config, pools, last_id, archived_count)
+            last_id = int(archived[-1]["id"]) if archived else last_id
+            merged = _merge_ids(config, object_type, generated.records)
+            self._archived[object_type] = archived
+            self._merged[object_type] = merged
+            self._next_id[object_type] = last_id + 1
+            store = ObjectStore.build(
                 object_type, generated.records, generated.created_ms, generated.updated_ms
             )
+            self._stores[object_type] = store
+            self._history[object_type] = deque([(0.0, store)])
+
+        self.associations = AssociationGraph.generate(
+            config.seed,
+            {name: [r["id"] for r in store.records] for name, store in self._stores.items()},
+            config.hub_company_contacts,
+        )
+
+    # Reading ------------------------------------------------------------------------------
 
     @staticmethod
     def resolve(object_type: str) -> str | None:
-        """The object type name for a path segment (name or `0-n` id), None if unknown."""
-        name = TYPE_IDS.get(object_type, object_type)
-        return name if name in OBJECT_TYPES else None
+        """The object type name for a path segment (name, type id or FQN), None if unknown."""
+        return resolve(object_type)
 
     def store(self, object_type: str) -> ObjectStore:
         return self._stores[object_type]
+
+    def search_store(self, object_type: str) -> ObjectStore:
+        """The store as search sees it: changes show up `search_lag_seconds` late."""
+        cutoff = time.monotonic() - self.config.search_lag_seconds
+        with self._lock:
+            history = self._history[object_type]
+            while len(history) > 1 and history[1][0] <= cutoff:
+                history.popleft()
+            return history[0][1]
 
     def records(self, object_type: str) -> list[dict]:
         """All live records of an object type, sorted by id, with every property."""
@@ -141,9 +110,244 @@ class Portal:
     def ids(self, object_type: str) -> set[str]:
         return {record["id"] for record in self._stores[object_type].records}
 
+    def archived_records(self, object_type: str) -> list[dict]:
+        """Records in the recycle bin, sorted by id, with `archivedAt`."""
+        return list(self._archived[object_type])
+
+    def merged_ids(self, object_type: str) -> dict[str, str]:
+        """Merged-away id → id of the record that survived the merge."""
+        return dict(self._merged[object_type])
+
+    def find(self, object_type: str, record_id: str) -> dict | None:
+        """A live record by id, following merges from a merged-away id to the survivor."""
+        record = self._stores[object_type].find(record_id)
+        if record is None and record_id in self._merged[object_type]:
+            record = self._stores[object_type].find(self._merged[object_type][record_id])
+        return record
+
     def properties(self, object_type: str) -> list[dict]:
         return catalog(object_type)
+
+    def owners(self, archived: bool = False) -> list[dict]:
+        return metadata.owners(archived)
+
+    def pipelines(self, object_type: str) -> list[dict] | None:
+        return metadata.pipelines(object_type)
+
+    def schemas(self) -> list[dict]:
+        return metadata.schemas()
 
     @staticmethod
     def last_modified_property(object_type: str) -> str:
         return LAST_MODIFIED[object_type]
+
+    # Changing -----------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(object_type, event_kind, fields)` on every change (webhooks)."""
+        self._listeners.append(listener)
+
+    def create(self, object_type: str, properties: dict[str, str | None]) -> dict:
+        """A new record with these properties, created and modified now."""
+        with self._lock:
+            self._check_names(object_type, properties)
+            record_id = str(self._next_id[object_type])
+            self._next_id[object_type] += 1
+            stamp = ms_to_iso(_now_ms())
+            values = {name: _text(value) for name, value in properties.items()}
+            values.update(
+                {
+                    "createdate": stamp,
+                    LAST_MODIFIED[object_type]: stamp,
+                    "hs_object_id": record_id,
+                }
+            )
+            record = {
+                "id": record_id,
+                "properties": values,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "archived": False,
+            }
+            self._replace(object_type, [*self._stores[object_type].records, record])
+        self._emit(object_type, "creation", {"objectId": int(record_id), "changeFlag": "NEW"})
+        return record
+
+    def update(self, object_type: str, record_id: str, properties: dict[str, str | None]) -> dict:
+        """Change properties of a record (a merged-away id updates the survivor; "" clears)."""
+        with self._lock:
+            self._check_names(object_type, properties)
+            current = self._require(object_type, record_id)
+            stamp = ms_to_iso(_now_ms())
+            values = dict(current["properties"])
+            for name, value in properties.items():
+                values[name] = _text(value) or None
+            values[LAST_MODIFIED[object_type]] = stamp
+            record = {**current, "properties": values, "updatedAt": stamp}
+            self._swap(object_type, current, record)
+        for name, value in properties.items():
+            self._emit(
+                object_type,
+                "propertyChange",
+                {"objectId": int(record["id"]), "propertyName": name, "propertyValue": value},
+            )
+        return record
+
+    def archive(self, object_type: str, record_id: str) -> None:
+        """Move a record to the recycle bin; an unknown id is a no-op, as HubSpot's 204."""
+        with self._lock:
+            current = self._stores[object_type].find(record_id)
+            if current is None:
+                return
+            stamp = ms_to_iso(_now_ms())
+            archived = {
+                **current,
+                "properties": {**current["properties"], LAST_MODIFIED[object_type]: stamp},
+                "updatedAt": stamp,
+                "archived": True,
+                "archivedAt": stamp,
+            }
+            records = [r for r in self._stores[object_type].records if r["id"] != record_id]
+            self._replace(object_type, records)
+            self._archived[object_type] = sorted(
+                [*self._archived[object_type], archived], key=lambda r: int(r["id"])
+            )
+            self.associations.remove_record(object_type, record_id)
+        self._emit(object_type, "deletion", {"objectId": int(record_id), "changeFlag": "DELETED"})
+
+    def merge(self, object_type: str, primary_id: str, merged_id: str) -> dict:
+        """Merge `merged_id` into `primary_id`: the primary survives with both ids."""
+        with self._lock:
+            primary = self._require(object_type, primary_id)
+            merged = self._require(object_type, merged_id)
+            if primary["id"] == merged["id"]:
+                raise PortalError("A record cannot be merged into itself.")
+            stamp = ms_to_iso(_now_ms())
+            values = {k: v for k, v in merged["properties"].items() if v is not None}
+            moved = sum(1 for k in values if primary["properties"].get(k) is None)
+            values.update({k: v for k, v in primary["properties"].items() if v is not None})
+            old_ids = [
+                *(values.get("hs_merged_object_ids") or "").split(";"),
+                *(merged["properties"].get("hs_merged_object_ids") or "").split(";"),
+                merged["id"],
+            ]
+            values["hs_merged_object_ids"] = ";".join(sorted({i for i in old_ids if i}, key=int))
+            values.update({"hs_object_id": primary["id"], LAST_MODIFIED[object_type]: stamp})
+            survivor = {**primary, "properties": values, "updatedAt": stamp}
+            records = [
+                survivor if r["id"] == primary["id"] else r
+                for r in self._stores[object_type].records
+                if r["id"] != merged["id"]
+            ]
+            self._replace(object_type, records)
+            redirects = self._merged[object_type]
+            for old, target in list(redirects.items()):
+                if target == merged["id"]:
+                    redirects[old] = primary["id"]
+            redirects[merged["id"]] = primary["id"]
+            self.associations.remove_record(object_type, merged["id"])
+        self._emit(
+            object_type,
+            "merge",
+            {
+                "objectId": int(primary["id"]),
+                "primaryObjectId": int(primary["id"]),
+                "mergedObjectIds": [int(merged["id"])],
+                "newObjectId": int(primary["id"]),
+                "numberOfPropertiesMoved": moved,
+            },
+        )
+        return survivor
+
+    def associate(
+        self,
+        from_type: str,
+        from_id: str,
+        to_type: str,
+        to_id: str,
+        forward: list[AssocType],
+        reverse: list[AssocType],
+    ) -> None:
+        """Associate two live records with the given types in each direction."""
+        with self._lock:
+            self._require(from_type, from_id)
+            self._require(to_type, to_id)
+            self.associations.add(from_type, from_id, to_type, to_id, forward, reverse)
+        self._emit(
+            from_type,
+            "associationChange",
+            {
+                "associationType": f"{_singular(from_type)}_TO_{_singular(to_type)}",
+                "fromObjectId": int(from_id),
+                "toObjectId": int(to_id),
+                "associationRemoved": False,
+                "isPrimaryAssociation": any(kind[2] == "Primary" for kind in forward),
+            },
+        )
+
+    def _check_names(self, object_type: str, properties: dict) -> None:
+        specs = self._stores[object_type].specs
+        unknown = sorted(name for name in properties if name not in specs)
+        if unknown:
+            raise PortalError(f"Property values were not valid: unknown properties {unknown}")
+
+    def _require(self, object_type: str, record_id: str) -> dict:
+        record = self.find(object_type, record_id)
+        if record is None:
+            raise PortalError(
+                "Object not found.  objectId are usually numeric.", 404, "OBJECT_NOT_FOUND"
+            )
+        return record
+
+    def _swap(self, object_type: str, old: dict, new: dict) -> None:
+        records = [new if r is old else r for r in self._stores[object_type].records]
+        self._replace(object_type, records)
+
+    def _replace(self, object_type: str, records: list[dict]) -> None:
+        self._version += 1
+        store = ObjectStore.from_records(object_type, records, self._version)
+        self._stores[object_type] = store
+        self._history[object_type].append((time.monotonic(), store))
+
+    def _emit(self, object_type: str, kind: str, fields: dict) -> None:
+        for listener in self._listeners:
+            listener(object_type, kind, fields)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _singular(object_type: str) -> str:
+    return {"companies": "COMPANY"}.get(object_type, object_type.rstrip("s").upper())
+
+
+def _id_floor(object_type: str) -> int:
+    return TYPES[object_type].id_base
+
+
+def _merge_ids(config: SimulatorConfig, object_type: str, records: list[dict]) -> dict[str, str]:
+    """Merged-away ids pointing at survivors, which list them in `hs_merged_object_ids`.
+
+    A merged-away id is the free id just after its survivor's (ids have gaps), so it is as
+    old as the survivor. Survivors are ordinary records: hot days never change them.
+    """
+    rng = random.Random(f"{config.seed}:{object_type}:merged")
+    records = records[: config.count(object_type)]
+    with_gap = [
+        pos
+        for pos in range(len(records) - 1)
+        if int(records[pos + 1]["id"]) - int(records[pos]["id"]) >= 2
+    ]
+    count = min(len(with_gap), round(config.merged_share * len(records)))
+    merged: dict[str, str] = {}
+    for pos in sorted(rng.sample(with_gap, count)):
+        survivor = records[pos]
+        merged_id = str(int(survivor["id"]) + 1)
+        merged[merged_id] = survivor["id"]
+        survivor["properties"]["hs_merged_object_ids"] = merged_id
+    return merged

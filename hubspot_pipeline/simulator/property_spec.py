@@ -2,16 +2,11 @@
 
 from dataclasses import dataclass
 
+from hubspot_pipeline.simulator.objects import TYPES
+
 # HubSpot-defined properties all carry the portal's creation stamps; custom ones a later one.
 _HUBSPOT_STAMP = "2019-08-06T02:41:08.029Z"
 _CUSTOM_STAMP = "2026-02-01T10:00:00.000Z"
-
-GROUPS = {
-    "contacts": "contactinformation",
-    "companies": "companyinformation",
-    "deals": "dealinformation",
-    "tickets": "ticketinformation",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +25,13 @@ class PropertySpec:
     read_only: bool = False
     external_options: bool = False
     referenced_object_type: str | None = None
+    # Sparse properties hold a value on only `fill` of the records, drawn apart from the
+    # dense ones: hundreds of them stay cheap to generate and never shift other values.
+    sparse: bool = False
+    fill: float = 0.0
+    calculation_formula: str | None = None
+    has_unique_value: bool = False
+    group: str | None = None
 
     @property
     def option_values(self) -> tuple[str, ...]:
@@ -48,15 +50,15 @@ class PropertySpec:
             "type": self.type,
             "fieldType": self.field_type,
             "description": self.description or f"The {self.label.lower()} of the record.",
-            "groupName": GROUPS[object_type],
+            "groupName": self.group or TYPES[object_type].group,
             "options": [
                 {"label": label, "value": value, "displayOrder": order, "hidden": False}
                 for order, (value, label) in enumerate(self.options)
             ],
             "displayOrder": display_order,
-            "calculated": False,
+            "calculated": self.calculation_formula is not None,
             "externalOptions": self.external_options,
-            "hasUniqueValue": False,
+            "hasUniqueValue": self.has_unique_value,
             "hidden": False,
             "modificationMetadata": {
                 "archivable": not self.read_only,
@@ -71,6 +73,8 @@ class PropertySpec:
         }
         if self.hubspot_defined:
             entry["hubspotDefined"] = True
+        if self.calculation_formula is not None:
+            entry["calculationFormula"] = self.calculation_formula
         if self.referenced_object_type:
             entry["referencedObjectType"] = self.referenced_object_type
         return entry

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from threading import Lock
 
 from hubspot_pipeline.simulator.catalog import QUERY_PROPERTIES
-from hubspot_pipeline.simulator.portal import ObjectStore
 from hubspot_pipeline.simulator.property_spec import PropertySpec
 from hubspot_pipeline.simulator.search_request import (
     RANGE_OPERATORS,
@@ -23,6 +22,7 @@ from hubspot_pipeline.simulator.search_request import (
     SearchError,
     SearchRequest,
 )
+from hubspot_pipeline.simulator.store import ObjectStore
 from hubspot_pipeline.simulator.timefmt import parse_to_ms
 
 _NUMERIC_TYPES = {"number", "datetime", "date"}
@@ -223,7 +223,7 @@ class SearchEngine:
         self._lock = Lock()
 
     def ordered_matches(self, store: ObjectStore, request: SearchRequest) -> list[int]:
-        key = (store.object_type, *request.match_key)
+        key = (store.object_type, store.version, *request.match_key)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)

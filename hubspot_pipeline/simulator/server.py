@@ -10,6 +10,7 @@ import uvicorn
 from hubspot_pipeline.simulator.app import SimulatorState, create_app
 from hubspot_pipeline.simulator.config import SimulatorConfig
 from hubspot_pipeline.simulator.portal import Portal
+from hubspot_pipeline.simulator.webhooks import WebhookSender
 
 _START_TIMEOUT_S = 15.0
 
@@ -29,6 +30,14 @@ class SimulatorServer:
         self._port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self.webhooks: WebhookSender | None = None
+        if config.webhook_url:
+            if not config.webhook_secret:
+                raise ValueError("webhook_url needs webhook_secret (the app's client secret)")
+            self.webhooks = WebhookSender(
+                config.webhook_url, config.webhook_secret, config.webhook_flush_seconds
+            )
+            self.portal.subscribe(self.webhooks.on_change)
 
     @property
     def _state(self) -> SimulatorState:
@@ -55,6 +64,8 @@ class SimulatorServer:
             daemon=True,
         )
         self._thread.start()
+        if self.webhooks is not None:
+            self.webhooks.start()
         deadline = time.monotonic() + _START_TIMEOUT_S
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
@@ -63,6 +74,8 @@ class SimulatorServer:
         return self
 
     def stop(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.stop()
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=10)
@@ -90,3 +103,21 @@ class SimulatorServer:
     def set_rate_429_share(self, share: float) -> None:
         """Change the share of injected 429s while the server runs."""
         self._state.limiter.set_rate_429_share(share)
+
+    def configure(self, **knobs: object) -> None:
+        """Change behaviour knobs of the running server, e.g. `configure(error_rates={503: 0.2})`.
+
+        Takes `SimulatorConfig` field names; data-shaping fields (counts, seed, days) have no
+        effect once the portal is generated.
+        """
+        config = self.config
+        for name, value in knobs.items():
+            if not hasattr(config, name):
+                raise ValueError(f"unknown simulator knob {name!r}")
+            setattr(config, name, value)
+        config.__post_init__()
+
+    @property
+    def token_refreshes(self) -> int:
+        """How many access tokens the OAuth token endpoint has issued."""
+        return self._state.tokens.refreshes
