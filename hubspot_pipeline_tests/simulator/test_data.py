@@ -35,7 +35,8 @@ CATALOG_FIELDS = {
     "updatedAt",
     "archived",
 }
-OPTIONAL_FIELDS = {"dataSensitivity", "referencedObjectType"}
+OPTIONAL_FIELDS = {"dataSensitivity", "referencedObjectType", "calculationFormula"}
+CATALOG_SIZES = {"contacts": 253, "companies": 132, "deals": 88, "tickets": 46}
 
 
 def test_same_seed_gives_identical_data() -> None:
@@ -140,7 +141,7 @@ def test_hot_day_after_end_is_refused() -> None:
 def test_catalog_shape(server: SimulatorServer, object_type: str) -> None:
     catalog = server.portal.properties(object_type)
     by_name = {entry["name"]: entry for entry in catalog}
-    assert 15 <= len(catalog) <= 30
+    assert len(catalog) == CATALOG_SIZES[object_type]
     assert len(by_name) == len(catalog)
     for entry in catalog:
         # Like HubSpot, custom properties carry no hubspotDefined flag (samples/properties_*).
@@ -160,8 +161,34 @@ def test_catalog_shape(server: SimulatorServer, object_type: str) -> None:
     types = {entry["type"] for entry in catalog}
     assert {"string", "number", "enumeration", "bool", "date", "datetime"} <= types
     assert any(entry["fieldType"] == "checkbox" for entry in catalog)
-    record_properties = set(server.portal.records(object_type)[0]["properties"])
+    assert any(entry["calculated"] for entry in catalog)
+    record_properties = set().union(*(r["properties"] for r in server.portal.records(object_type)))
     assert record_properties == set(by_name)
+
+
+def test_contacts_carry_every_property_type(server: SimulatorServer) -> None:
+    catalog = server.portal.properties("contacts")
+    types = {entry["type"] for entry in catalog}
+    field_types = {entry["fieldType"] for entry in catalog}
+    assert types == {
+        "string",
+        "number",
+        "date",
+        "datetime",
+        "enumeration",
+        "bool",
+        "phone_number",
+        "json",
+        "object_coordinates",
+    }
+    assert {"text", "textarea", "html", "file", "phonenumber", "number", "date", "select"} <= (
+        field_types
+    )
+    assert {"radio", "checkbox", "booleancheckbox", "calculation_equation"} <= field_types
+    calculated = [e for e in catalog if e["calculated"]]
+    assert calculated
+    assert all(e["fieldType"] == "calculation_equation" for e in calculated)
+    assert all(e["calculationFormula"] for e in calculated)
 
 
 def test_multi_select_values_are_known_options(server: SimulatorServer) -> None:

@@ -116,9 +116,20 @@ def test_object_type_id_works_like_name(client: httpx.Client) -> None:
     assert by_id["results"] == by_name["results"]
 
 
-def test_archived_lists_nothing(client: httpx.Client) -> None:
-    body = client.get("/crm/v3/objects/deals", params={"archived": "true"}).json()
-    assert body == {"results": []}
+def test_archived_lists_only_the_recycle_bin(client: httpx.Client, server) -> None:
+    expected = server.portal.archived_records("deals")
+    body = client.get(
+        "/crm/v3/objects/deals", params={"archived": "true", "limit": 100, "properties": "dealname"}
+    ).json()
+    ids = [record["id"] for record in body["results"]]
+    # 2% of 600 ordinary plus 3,000 hot-day deals.
+    assert len(expected) == 72
+    assert ids == [record["id"] for record in expected][: len(ids)]
+    assert not set(ids) & server.portal.ids("deals")
+    for record in body["results"]:
+        assert record["archived"] is True
+        assert record["archivedAt"] == record["updatedAt"]
+        assert record["properties"]["hs_lastmodifieddate"] == record["archivedAt"]
 
 
 @pytest.mark.parametrize(
