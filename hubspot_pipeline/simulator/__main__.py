@@ -1,6 +1,7 @@
 """Command line: `python -m hubspot_pipeline.simulator --port 8090 --seed 7 ...`."""
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -45,7 +46,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     add("--latency-ms", type=float, default=0.0)
     add("--latency-per-property-ms", type=float, default=0.0)
+    for name in ("products", "line_items", "quotes", "calls", "emails", "meetings", "notes"):
+        add(f"--{name.replace('_', '-')}", type=int, default=None)
+    add("--tasks", type=int, default=None)
+    add("--cars", type=int, default=None, help="records of the custom object (2-3465404)")
+    add("--archived-share", type=float, default=0.02, help="recycle-bin records per live one")
+    add("--merged-share", type=float, default=0.01, help="merged-away ids per live record")
+    add("--missing-scope", action="append", default=[], metavar="OBJECT_TYPE|owners")
+    add(
+        "--error-rate",
+        action="append",
+        default=[],
+        type=_error_rate,
+        metavar="STATUS:SHARE",
+        help="share of requests answering 500/502/503/504",
+    )
+    add("--timeout-share", type=float, default=0.0)
+    add("--timeout-seconds", type=float, default=30.0)
+    add("--reset-share", type=float, default=0.0)
+    add("--truncate-share", type=float, default=0.0)
+    add("--short-page-share", type=float, default=0.0)
+    add("--opaque-after", action="store_true")
+    add("--search-lag-seconds", type=float, default=0.0)
+    add("--search-shuffle-share", type=float, default=0.0)
+    add("--max-url-length", type=int, default=16_000)
+    add("--oauth-client-id", default=None)
+    add("--oauth-client-secret", default=None, help="better: HUBSPOT_SIM_CLIENT_SECRET")
+    add("--oauth-refresh-token", default=None, help="better: HUBSPOT_SIM_REFRESH_TOKEN")
+    add("--token-lifetime-seconds", type=float, default=1800.0)
+    add("--webhook-url", default=None)
+    add("--webhook-secret", default=None, help="better: HUBSPOT_SIM_WEBHOOK_SECRET")
     return parser
+
+
+def _error_rate(text: str) -> tuple[int, float]:
+    try:
+        status, share = text.split(":")
+        return int(status), float(share)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"error rate must look like 503:0.1, got {text!r}"
+        ) from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +108,41 @@ def main(argv: list[str] | None = None) -> int:
         hot_days=args.hot_day,
         latency_ms=args.latency_ms,
         latency_per_property_ms=args.latency_per_property_ms,
+        **{
+            name: getattr(args, name)
+            for name in (
+                "products",
+                "line_items",
+                "quotes",
+                "calls",
+                "emails",
+                "meetings",
+                "notes",
+                "tasks",
+                "cars",
+            )
+            if getattr(args, name) is not None
+        },
+        archived_share=args.archived_share,
+        merged_share=args.merged_share,
+        missing_scopes=args.missing_scope,
+        error_rates=dict(args.error_rate),
+        timeout_share=args.timeout_share,
+        timeout_seconds=args.timeout_seconds,
+        reset_share=args.reset_share,
+        truncate_share=args.truncate_share,
+        short_page_share=args.short_page_share,
+        opaque_after=args.opaque_after,
+        search_lag_seconds=args.search_lag_seconds,
+        search_shuffle_share=args.search_shuffle_share,
+        max_url_length=args.max_url_length,
+        oauth_client_id=args.oauth_client_id,
+        # Secrets can come from the environment, so they stay out of process listings.
+        oauth_client_secret=args.oauth_client_secret or os.environ.get("HUBSPOT_SIM_CLIENT_SECRET"),
+        oauth_refresh_token=args.oauth_refresh_token or os.environ.get("HUBSPOT_SIM_REFRESH_TOKEN"),
+        token_lifetime_seconds=args.token_lifetime_seconds,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret or os.environ.get("HUBSPOT_SIM_WEBHOOK_SECRET"),
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

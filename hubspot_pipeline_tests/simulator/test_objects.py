@@ -158,7 +158,9 @@ def test_properties_with_history(client: httpx.Client, server: SimulatorServer) 
         {
             "value": record["createdAt"],
             "timestamp": record["createdAt"],
-            **{k: v for k, v in history["createdate"][0].items() if k not in ("value", "timestamp")},
+            **{
+                k: v for k, v in history["createdate"][0].items() if k not in ("value", "timestamp")
+            },
         }
     ]
     stamps = [version["timestamp"] for version in history["amount"]]
@@ -195,8 +197,7 @@ def test_missing_scopes_answer_403(path: str, scope: str) -> None:
 def test_daily_limit_answers_429_daily() -> None:
     with SimulatorServer(small_config(daily_limit=3)) as server:
         statuses = [
-            httpx.get(f"{server.base_url}/crm/v3/objects/contacts", headers=AUTH)
-            for _ in range(4)
+            httpx.get(f"{server.base_url}/crm/v3/objects/contacts", headers=AUTH) for _ in range(4)
         ]
     assert [r.status_code for r in statuses] == [200, 200, 200, 429]
     assert statuses[2].headers["X-HubSpot-RateLimit-Daily-Remaining"] == "0"
