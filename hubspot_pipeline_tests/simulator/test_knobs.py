@@ -48,7 +48,7 @@ def test_same_seed_same_pages() -> None:
 
 def test_plain_paging_has_full_pages_and_a_last_page_without_paging() -> None:
     with SimulatorServer(small_config(contacts=25)) as server:
-        ids, lengths, afters = _walk(server, limit=10)
+        _ids, lengths, afters = _walk(server, limit=10)
     assert lengths == [10, 10, 5]
     assert all(after.isdigit() for after in afters)
 
