@@ -7,15 +7,20 @@ import dagster as dg
 from hubspot_pipeline.assets import CRM_GROUP, build_crm_object_assets
 from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL
 from hubspot_pipeline.partitions import crm_daily_partitions
-from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
+from hubspot_pipeline.resources import (
+    HubSpotResource,
+    WarehouseResource,
+    hubspot_credentials_from_env,
+)
 
 CRM_SYNC_JOB = "hubspot_crm_sync"
 
 
-def hubspot_resource(access_token: str) -> HubSpotResource:
-    """The HubSpot resource as the environment configures it, around a given token."""
+def hubspot_resource(access_token: str | None = None, **oauth) -> HubSpotResource:
+    """The HubSpot resource as the environment configures it, around a token or OAuth."""
     return HubSpotResource(
         access_token=access_token,
+        **oauth,
         base_url=os.environ.get("HUBSPOT_API_BASE_URL") or DEFAULT_BASE_URL,
         requests_per_ten_seconds=int(os.environ.get("HUBSPOT_REQUESTS_PER_TEN_SECONDS", 190)),
     )
@@ -32,7 +37,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
     """Resources from the environment; secrets stay `EnvVar`s, resolved only in the run."""
     has_postgres = bool(os.environ.get("WAREHOUSE_POSTGRES_URL"))
     return {
-        "hubspot": hubspot_resource(dg.EnvVar("HUBSPOT_ACCESS_TOKEN")),
+        "hubspot": hubspot_resource(**hubspot_credentials_from_env()),
         "warehouse": warehouse_resource(
             dg.EnvVar("WAREHOUSE_POSTGRES_URL") if has_postgres else None
         ),

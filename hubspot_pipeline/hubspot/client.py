@@ -58,8 +58,9 @@ class HubSpotClient:
 
     def __init__(
         self,
-        access_token: str,
+        access_token: str | None,
         *,
+        auth: httpx.Auth | None = None,
         base_url: str = DEFAULT_BASE_URL,
         budget: SharedBudget | None = None,
         timeout_seconds: float = 30.0,
@@ -68,9 +69,16 @@ class HubSpotClient:
         logger: logging.Logger | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        if (access_token is None) == (auth is None):
+            raise ValueError("give the client either an access token or an auth (OAuth)")
+        headers = {"Accept": "application/json"}
+        if access_token is not None:
+            headers["Authorization"] = f"Bearer {access_token}"
+        self._auth = auth
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            headers=headers,
+            auth=auth,
             timeout=timeout_seconds,
             transport=transport,
         )
@@ -91,6 +99,9 @@ class HubSpotClient:
 
     def close(self) -> None:
         self._http.close()
+        close_auth = getattr(self._auth, "close", None)
+        if close_auth is not None:
+            close_auth()
 
     def get_properties(self, object_type: str) -> list[PropertyDefinition]:
         """The property catalog of an object type, archived properties left out."""

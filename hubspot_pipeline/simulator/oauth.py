@@ -8,6 +8,7 @@ token endpoint itself can rate-limit. Tokens are random, so they are never logge
 import secrets
 import time
 from threading import Lock
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -86,7 +87,8 @@ async def token_endpoint(request: Request) -> Response:
             status_code=429,
             headers={"Retry-After": "1"},
         )
-    form = await request.form()
+    # The stdlib parses the small form; Starlette's form parser would add python-multipart.
+    form = {key: values[0] for key, values in parse_qs((await request.body()).decode()).items()}
     if form.get("grant_type") != "refresh_token":
         return _grant_error("grant_type must be refresh_token")
     if not config.oauth_enabled or (
