@@ -149,9 +149,11 @@ def test_refused_refresh_is_an_auth_error_without_secrets(caplog) -> None:
     wrong = OAuthCredentials(CLIENT_ID, "wrong-secret-do-not-log", REFRESH_TOKEN)
     with SimulatorServer(_config()) as server:
         auth = OAuthTokenAuth(wrong, server.base_url)
-        with HubSpotClient(None, auth=auth, base_url=server.base_url) as client:
-            with pytest.raises(AuthError) as raised:
-                client.list_page("contacts", limit=1)
+        with (
+            HubSpotClient(None, auth=auth, base_url=server.base_url) as client,
+            pytest.raises(AuthError) as raised,
+        ):
+            client.list_page("contacts", limit=1)
     message = str(raised.value)
     assert "BAD_REFRESH_TOKEN" in message
     for secret in ("wrong-secret-do-not-log", REFRESH_TOKEN):
