@@ -120,4 +120,7 @@ def batch_not_found(error_name: str, ids: list[str]) -> dict:
             "Check that ids are valid."
         ),
         "context": {"ids": ids},
+        # The spec's StandardError requires both, even when empty.
+        "errors": [],
+        "links": {},
     }

@@ -167,6 +167,8 @@ async def association_batch_read(request: Request, headers: dict[str, str]) -> R
                 "category": "OBJECT_NOT_FOUND",
                 "message": f"No {TYPES[from_type].singular} is associated with id {record_id}.",
                 "context": {"fromObjectId": [record_id]},
+                "errors": [],
+                "links": {},
             }
             for record_id in missing
         ]
