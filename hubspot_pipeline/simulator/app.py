@@ -92,6 +92,7 @@ def create_app(config: SimulatorConfig, portal: Portal | None = None) -> Starlet
             changes.associate_labeled,
             methods=["PUT"],
         ),
+        Route(f"{ASSOC_V4}/{{toObjectType}}", meta.associations_of_record, methods=["GET"]),
         Route("/oauth/v1/token", token_endpoint, methods=["POST"]),
         Route("/_simulator/stats", simulator_stats, methods=["GET"]),
         Route("/_simulator/reset-stats", reset_simulator_stats, methods=["POST"]),

@@ -79,8 +79,10 @@ async def get_schema(request: Request, headers: dict[str, str]) -> Response:
     raise error(errors.unknown_object_type(wanted), 404, headers)
 
 
-def _assoc_pair(request: Request, headers: dict[str, str]) -> tuple[str, str]:
-    names = (request.path_params["fromObjectType"], request.path_params["toObjectType"])
+def _assoc_pair(
+    request: Request, headers: dict[str, str], from_key: str = "fromObjectType"
+) -> tuple[str, str]:
+    names = (request.path_params[from_key], request.path_params["toObjectType"])
     resolved = tuple(Portal.resolve(name) for name in names)
     for name, object_type in zip(names, resolved, strict=True):
         if object_type is None:
@@ -173,6 +175,30 @@ async def association_batch_read(request: Request, headers: dict[str, str]) -> R
             for record_id in missing
         ]
     return HubSpotJSON(body, status_code=207 if missing else 200, headers=headers)
+
+
+@handler("associations_of_record", scoped=False)
+async def associations_of_record(request: Request, headers: dict[str, str]) -> Response:
+    """`GET /crm/v4/objects/{type}/{id}/associations/{toType}`: one record, `limit` ≤ 500."""
+    from_type, to_type = _assoc_pair(request, headers, from_key="objectType")
+    record_id = request.path_params["objectId"]
+    portal = state_of(request).portal
+    if portal.store(from_type).find(record_id) is None:
+        raise error(errors.object_not_found(record_id), 404, headers)
+    try:
+        limit = int(request.query_params.get("limit", str(ASSOCIATION_PAGE)))
+    except ValueError:
+        raise bad_request("limit must be an integer.", headers) from None
+    offset = _offset(request.query_params.get("after"))
+    if offset is None or not 1 <= limit <= ASSOCIATION_PAGE:
+        raise bad_request(f"after must come from paging; limit 1 to {ASSOCIATION_PAGE}.", headers)
+    edges = portal.associations.edges(from_type, to_type, record_id)
+    body: dict = {"results": [_to_entry(edge) for edge in edges[offset : offset + limit]]}
+    if offset + limit < len(edges):
+        after = _cursor(offset + limit)
+        link = str(request.url.include_query_params(after=after))
+        body["paging"] = {"next": {"after": after, "link": link}}
+    return HubSpotJSON(body, headers=headers)
 
 
 @handler("association_labels", scoped=False)

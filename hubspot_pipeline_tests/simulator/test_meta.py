@@ -151,3 +151,16 @@ def test_association_labels(client: httpx.Client) -> None:
         {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Primary"},
         {"category": "USER_DEFINED", "typeId": 1001, "label": "Billing contact"},
     ]
+
+
+def test_the_paging_link_of_a_record_serves_its_next_page(
+    client: httpx.Client, server: SimulatorServer
+) -> None:
+    hub = server.portal.records("companies")[0]["id"]
+    first = _assoc(client, "companies/contacts", [{"id": hub}]).json()["results"][0]
+    link = first["paging"]["next"]["link"]
+    following = client.get(link).json()
+
+    expected = [e.to_id for e in server.portal.associations.edges("companies", "contacts", hub)]
+    assert [str(to["toObjectId"]) for to in following["results"]] == expected[500:1000]
+    assert link.startswith(f"{server.base_url}/crm/v4/objects/0-2/{hub}/associations/0-1?")
