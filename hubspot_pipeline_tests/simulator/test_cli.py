@@ -60,3 +60,46 @@ def test_cli_serves_and_stops_cleanly() -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def test_cli_knob_flags_reach_the_server() -> None:
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "hubspot_pipeline.simulator",
+        "--port",
+        str(port),
+        "--contacts",
+        "50",
+        "--companies",
+        "5",
+        "--deals",
+        "5",
+        "--tickets",
+        "5",
+        "--cars",
+        "7",
+        "--opaque-after",
+        "--missing-scope",
+        "owners",
+        "--error-rate",
+        "503:0",
+        "--end",
+        "2026-07-31T12:00:00Z",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": "Bearer any"}
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        cars = httpx.post(f"{base}/crm/v3/objects/2-3465404/search", json={}, headers=headers)
+        owners = httpx.get(f"{base}/crm/v3/owners", headers=headers)
+        page = httpx.get(f"{base}/crm/v3/objects/contacts", params={"limit": 10}, headers=headers)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    assert cars.json()["total"] == 7
+    assert owners.status_code == 403
+    assert not page.json()["paging"]["next"]["after"].isdigit()
