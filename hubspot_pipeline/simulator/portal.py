@@ -305,7 +305,8 @@ class Portal:
 
     def _replace(self, object_type: str, records: list[dict]) -> None:
         self._version += 1
-        store = ObjectStore.from_records(object_type, records, self._version)
+        previous = self._stores[object_type]
+        store = ObjectStore.from_records(object_type, records, self._version, previous)
         self._stores[object_type] = store
         self._history[object_type].append((time.monotonic(), store))
 

@@ -51,10 +51,23 @@ class ObjectStore:
     _numeric: dict[str, list[float | None]] = field(default_factory=dict)
 
     @classmethod
-    def from_records(cls, object_type: str, records: list[dict], version: int) -> "ObjectStore":
-        """A store over changed records; timestamps are read back from the records."""
-        created = [parse_to_ms(record["createdAt"]) or 0 for record in records]
-        updated = [parse_to_ms(record["updatedAt"]) or 0 for record in records]
+    def from_records(
+        cls, object_type: str, records: list[dict], version: int, previous: "ObjectStore"
+    ) -> "ObjectStore":
+        """A store over changed records; only records new since `previous` are parsed."""
+        known = {
+            id(record): (made, changed)
+            for record, made, changed in zip(
+                previous.records, previous.created_ms, previous.updated_ms, strict=True
+            )
+        }
+        stamps = [
+            known.get(id(record))
+            or (parse_to_ms(record["createdAt"]) or 0, parse_to_ms(record["updatedAt"]) or 0)
+            for record in records
+        ]
+        created = [made for made, _ in stamps]
+        updated = [changed for _, changed in stamps]
         store = cls.build(object_type, records, created, updated)
         store.version = version
         return store
