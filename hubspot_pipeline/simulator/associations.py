@@ -115,6 +115,10 @@ class AssociationGraph:
                     for targets in by_id.values():
                         targets.pop(record_id, None)
 
+    def forget(self, removed: list[tuple[str, str]]) -> None:
+        for object_type, record_id in removed:
+            self.remove_record(object_type, record_id)
+
     def edges(self, from_type: str, to_type: str, from_id: str) -> list[Edge]:
         """A record's associations to one object type, ordered by numeric target id."""
         with self._lock:

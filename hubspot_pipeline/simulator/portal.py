@@ -77,12 +77,25 @@ class Portal:
             )
             self._stores[object_type] = store
             self._history[object_type] = deque([(0.0, store)])
+        self._generated_ids = {
+            name: [r["id"] for r in store.records] for name, store in self._stores.items()
+        }
+        # Records archived or merged away before the graph was first built.
+        self._removed: list[tuple[str, str]] = []
 
-        self.associations = AssociationGraph.generate(
-            config.seed,
-            {name: [r["id"] for r in store.records] for name, store in self._stores.items()},
-            config.hub_company_contacts,
-        )
+        self._associations: AssociationGraph | None = None
+
+    @property
+    def associations(self) -> AssociationGraph:
+        """The association graph, generated on first use: most runs never ask for it."""
+        with self._lock:
+            if self._associations is None:
+                # From the generated ids, so changes made before first use do not alter it.
+                self._associations = AssociationGraph.generate(
+                    self.config.seed, self._generated_ids, self.config.hub_company_contacts
+                )
+                self._associations.forget(self._removed)
+            return self._associations
 
     # Reading ------------------------------------------------------------------------------
 
@@ -212,7 +225,7 @@ class Portal:
             self._archived[object_type] = sorted(
                 [*self._archived[object_type], archived], key=lambda r: int(r["id"])
             )
-            self.associations.remove_record(object_type, record_id)
+            self._remove_associations(object_type, record_id)
         self._emit(object_type, "deletion", {"objectId": int(record_id), "changeFlag": "DELETED"})
 
     def merge(self, object_type: str, primary_id: str, merged_id: str) -> dict:
@@ -245,7 +258,7 @@ class Portal:
                 if target == merged["id"]:
                     redirects[old] = primary["id"]
             redirects[merged["id"]] = primary["id"]
-            self.associations.remove_record(object_type, merged["id"])
+            self._remove_associations(object_type, merged["id"])
         self._emit(
             object_type,
             "merge",
@@ -284,6 +297,12 @@ class Portal:
                 "isPrimaryAssociation": any(kind[2] == "Primary" for kind in forward),
             },
         )
+
+    def _remove_associations(self, object_type: str, record_id: str) -> None:
+        if self._associations is None:
+            self._removed.append((object_type, record_id))
+        else:
+            self._associations.remove_record(object_type, record_id)
 
     def _check_names(self, object_type: str, properties: dict) -> None:
         specs = self._stores[object_type].specs
