@@ -111,6 +111,29 @@ def test_changes_while_a_list_walk_runs_are_seen_by_later_pages(
     assert rest[-1]["properties"]["firstname"] == "Late"
 
 
+def test_an_update_moves_the_record_into_an_incremental_search(
+    http_server: SimulatorServer,
+) -> None:
+    record = http_server.portal.records("deals")[0]
+    since = str(int(time.time() * 1000) - 1)
+    body = {
+        "filterGroups": [
+            {
+                "filters": [
+                    {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": since}
+                ]
+            }
+        ]
+    }
+    with httpx.Client(base_url=http_server.base_url, headers=AUTH) as http:
+        before = http.post("/crm/v3/objects/deals/search", json=body).json()
+        http.patch(f"/crm/v3/objects/deals/{record['id']}", json={"properties": {"amount": "7"}})
+        after = http.post("/crm/v3/objects/deals/search", json=body).json()
+    assert before["total"] == 0
+    assert [r["id"] for r in after["results"]] == [record["id"]]
+    assert after["results"][0]["properties"]["amount"] == "7"
+
+
 class _Receiver(BaseHTTPRequestHandler):
     received: ClassVar[list[tuple[dict, bytes]]] = []
 

@@ -147,11 +147,21 @@ def test_response_matches_its_schema(
             {"daily_limit": 0}, "/crm/v3/objects/deals", "rate_limit_error", 429, id="429"
         ),
         pytest.param({"error_rates": {500: 1.0}}, "/crm/v3/owners", "error", 500, id="500"),
+        pytest.param(
+            {"search_per_second": 0},
+            "/crm/v3/objects/deals/search",
+            "rate_limit_error",
+            429,
+            id="search-429",
+        ),
     ],
 )
 def test_error_kinds_match_their_schemas(knobs: dict, path: str, kind: str, status: int) -> None:
     with SimulatorServer(small_config(**knobs)) as server:
-        response = httpx.get(f"{server.base_url}{path}", headers=AUTH)
+        if path.endswith("/search"):
+            response = httpx.post(f"{server.base_url}{path}", json={}, headers=AUTH)
+        else:
+            response = httpx.get(f"{server.base_url}{path}", headers=AUTH)
     assert response.status_code == status
     validate(kind, response.json())
 
