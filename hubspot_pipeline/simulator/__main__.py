@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--search-lag-seconds", type=float, default=0.0)
     add("--search-shuffle-share", type=float, default=0.0)
     add("--max-url-length", type=int, default=16_000)
+    add("--max-search-body-chars", type=int, default=None, help="HubSpot: 3000")
     add("--oauth-client-id", default=None)
     add("--oauth-client-secret", default=None, help="better: HUBSPOT_SIM_CLIENT_SECRET")
     add("--oauth-refresh-token", default=None, help="better: HUBSPOT_SIM_REFRESH_TOKEN")
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         search_lag_seconds=args.search_lag_seconds,
         search_shuffle_share=args.search_shuffle_share,
         max_url_length=args.max_url_length,
+        max_search_body_chars=args.max_search_body_chars,
         oauth_client_id=args.oauth_client_id,
         # Secrets can come from the environment, so they stay out of process listings.
         oauth_client_secret=args.oauth_client_secret or os.environ.get("HUBSPOT_SIM_CLIENT_SECRET"),

@@ -101,6 +101,9 @@ class SimulatorConfig:
     search_shuffle_share: float = 0.0
     # GET requests whose URL is longer than this answer 414 (HubSpot: about 16,000).
     max_url_length: int = 16_000
+    # Search bodies longer than this answer 400; HubSpot documents 3,000 characters, off by
+    # default because the sync sends every property name in its search body.
+    max_search_body_chars: int | None = None
     # OAuth: the token endpoint accepts this app's refresh token and issues access tokens
     # that live `token_lifetime_seconds`; the first `token_429s` token requests answer 429.
     oauth_client_id: str | None = None

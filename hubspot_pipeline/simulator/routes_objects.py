@@ -264,6 +264,9 @@ async def batch_read(request: Request, headers: dict[str, str]) -> Response:
 async def search_objects(request: Request, headers: dict[str, str]) -> Response:
     state = state_of(request)
     object_type = object_type_of(request, headers)
+    limit = state.config.max_search_body_chars
+    if limit is not None and len(await request.body()) > limit:
+        raise bad_request(f"The search request body is longer than {limit} characters.", headers)
     try:
         search = parse_search(await _json_body(request, headers))
     except SearchError as exc:

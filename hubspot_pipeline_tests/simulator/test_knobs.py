@@ -186,3 +186,20 @@ def test_latency_per_request_and_per_property() -> None:
     # 150 ms plus 20 ms for each of the 3 always-added properties; then 20 properties.
     assert plain >= 0.21
     assert wide >= 0.15 + 0.02 * 21
+
+
+@pytest.mark.parametrize(
+    ("properties", "status"),
+    [
+        pytest.param(["email"], 200, id="short-body"),
+        pytest.param([f"property_{n}" for n in range(300)], 400, id="body-over-3000-chars"),
+    ],
+)
+def test_search_body_length_limit(properties: list[str], status: int) -> None:
+    with SimulatorServer(small_config(max_search_body_chars=3000)) as server:
+        response = httpx.post(
+            f"{server.base_url}/crm/v3/objects/contacts/search",
+            json={"properties": properties},
+            headers=AUTH,
+        )
+    assert response.status_code == status
