@@ -5,6 +5,7 @@ import os
 import dagster as dg
 
 from hubspot_pipeline.assets import CRM_GROUP, build_crm_object_assets
+from hubspot_pipeline.hubspot.budget_store import DEFAULT_BUDGET_URL
 from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL
 from hubspot_pipeline.partitions import crm_daily_partitions
 from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
@@ -18,6 +19,15 @@ def hubspot_resource(access_token: str) -> HubSpotResource:
         access_token=access_token,
         base_url=os.environ.get("HUBSPOT_API_BASE_URL") or DEFAULT_BASE_URL,
         requests_per_ten_seconds=int(os.environ.get("HUBSPOT_REQUESTS_PER_TEN_SECONDS", 190)),
+        # The URL may hold a password: an EnvVar keeps it out of the UI and run config.
+        budget_url=dg.EnvVar("HUBSPOT_BUDGET_URL")
+        if os.environ.get("HUBSPOT_BUDGET_URL")
+        else DEFAULT_BUDGET_URL,
+        daily_limit=int(os.environ["HUBSPOT_DAILY_LIMIT"])
+        if os.environ.get("HUBSPOT_DAILY_LIMIT")
+        else None,
+        daily_reserved_share=float(os.environ.get("HUBSPOT_DAILY_RESERVED_SHARE", 0.1)),
+        portal_timezone=os.environ.get("HUBSPOT_PORTAL_TIMEZONE") or "UTC",
     )
 
 

@@ -1,12 +1,15 @@
 """Dagster resources: configuration in, ready clients out. No HubSpot logic lives here."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from hubspot_pipeline.hubspot.budget import BudgetConfig, SharedBudget, portal_key
+from hubspot_pipeline.hubspot.budget_store import DEFAULT_BUDGET_URL, store_from_url
 from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL, HubSpotClient
 from hubspot_pipeline.sync.load import Destination
 
@@ -26,21 +29,52 @@ class HubSpotResource(dg.ConfigurableResource):
     search_requests_per_second: int = Field(
         default=5, description="HubSpot's search limit per portal."
     )
-    budget_state_path: str = Field(
-        default="data/hubspot_budget.sqlite",
-        description="SQLite file where every process records the requests it sent.",
+    budget_url: str = Field(
+        default=DEFAULT_BUDGET_URL,
+        description="Where every process records the requests it sent: an SQLite file path, "
+        "or a postgresql:// or redis:// URL shared by several machines.",
+    )
+    daily_limit: int | None = Field(
+        default=None,
+        description="The portal's daily limit; unset, it is learned from HubSpot's headers.",
+    )
+    daily_reserved_share: float = Field(
+        default=0.1, description="Share of the daily limit kept for the portal's other apps."
+    )
+    portal_timezone: str = Field(
+        default="UTC", description="The portal's time zone: its daily limit resets at midnight."
     )
     max_attempts: int = Field(default=8, description="Attempts per request on transient faults.")
     timeout_seconds: float = Field(default=30.0, description="Timeout of one HTTP request.")
 
+    def budget_config(self) -> BudgetConfig:
+        return BudgetConfig(
+            requests_per_ten_seconds=self.requests_per_ten_seconds,
+            search_requests_per_second=self.search_requests_per_second,
+            daily_limit=self.daily_limit,
+            daily_reserved_share=self.daily_reserved_share,
+            portal_timezone=self.portal_timezone,
+        )
+
+    @contextmanager
+    def exclusive_sync(self, object_type: str) -> Iterator[None]:
+        """Held for a whole sync of one object: no two steps sync it for this portal at once."""
+        budget = SharedBudget(
+            store_from_url(self.budget_url),
+            portal_key(self.base_url, self.access_token),
+            self.budget_config(),
+        )
+        try:
+            with budget.object_lock(object_type):
+                yield
+        finally:
+            budget.close()
+
     def build_client(self, logger: logging.Logger | None = None) -> HubSpotClient:
         budget = SharedBudget(
-            Path(self.budget_state_path),
+            store_from_url(self.budget_url),
             portal_key(self.base_url, self.access_token),
-            BudgetConfig(
-                requests_per_ten_seconds=self.requests_per_ten_seconds,
-                search_requests_per_second=self.search_requests_per_second,
-            ),
+            self.budget_config(),
         )
         return HubSpotClient(
             self.access_token,
