@@ -86,9 +86,8 @@ class PostgresBudgetStore(BudgetStore):
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
-        from pyrate_limiter.buckets.postgres import advisory_lock_id
-
         import psycopg
+        from pyrate_limiter.buckets.postgres import advisory_lock_id
 
         # A session-level advisory lock on a connection of its own: PostgreSQL frees it
         # if this process dies, and no pooled transaction stays open while it is held.
