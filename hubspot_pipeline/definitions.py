@@ -8,6 +8,7 @@ from hubspot_pipeline.assets import CRM_GROUP, build_crm_object_assets
 from hubspot_pipeline.hubspot.budget_store import DEFAULT_BUDGET_URL
 from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL
 from hubspot_pipeline.partitions import crm_daily_partitions
+from hubspot_pipeline.priorities import BACKFILL, priority_tags
 from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
 
 CRM_SYNC_JOB = "hubspot_crm_sync"
@@ -57,6 +58,7 @@ def build_definitions() -> dg.Definitions:
         selection=dg.AssetSelection.groups(CRM_GROUP),
         partitions_def=partitions_def,
         description="Every CRM object over a range of days; one step per object.",
+        tags=priority_tags(BACKFILL),
     )
     return dg.Definitions(assets=crm_assets, jobs=[crm_sync_job], resources=build_resources())
 
