@@ -36,6 +36,7 @@ def warehouse_resource(postgres_url: str | None) -> WarehouseResource:
     return WarehouseResource(
         duckdb_path=os.environ.get("WAREHOUSE_DUCKDB_PATH", "data/warehouse.duckdb"),
         postgres_url=postgres_url,
+        working_dir=os.environ.get("WAREHOUSE_DLT_DIR", "data/dlt"),
     )
 
 
