@@ -112,6 +112,9 @@ def build_crm_object_asset(
                     warehouse.destination(),
                     warehouse.run_working_dir(context.run_id, spec.name),
                     on_progress=on_progress,
+                    plan=hubspot.sync_plan,
+                    requests_per_ten_seconds=hubspot.requests_per_ten_seconds,
+                    search_per_second=hubspot.search_requests_per_second,
                 )
         except HubSpotError as error:
             raise failure_for(spec, error) from error

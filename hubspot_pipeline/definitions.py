@@ -29,6 +29,7 @@ def hubspot_resource(access_token: str) -> HubSpotResource:
         else None,
         daily_reserved_share=float(os.environ.get("HUBSPOT_DAILY_RESERVED_SHARE", 0.1)),
         portal_timezone=os.environ.get("HUBSPOT_PORTAL_TIMEZONE") or "UTC",
+        sync_plan=os.environ.get("HUBSPOT_SYNC_PLAN") or "auto",
     )
 
 

@@ -44,6 +44,10 @@ class HubSpotResource(dg.ConfigurableResource):
     portal_timezone: str = Field(
         default="UTC", description="The portal's time zone: its daily limit resets at midnight."
     )
+    sync_plan: str = Field(
+        default="auto",
+        description="How a window is read: search, list (a full scan), or auto (the faster).",
+    )
     max_attempts: int = Field(default=8, description="Attempts per request on transient faults.")
     timeout_seconds: float = Field(default=30.0, description="Timeout of one HTTP request.")
 

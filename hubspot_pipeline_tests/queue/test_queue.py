@@ -38,6 +38,7 @@ DAY = (TODAY - timedelta(days=2)).isoformat()
 EARLIER_DAYS = [(TODAY - timedelta(days=n)).isoformat() for n in (6, 5, 4, 3)]
 LATENCY_MS = 300.0
 HANG_MS = 120_000.0
+GATE_MS = 8_000.0
 POOL_LIMIT = 2
 RUN_TIMEOUT_SECONDS = 240
 
@@ -70,9 +71,12 @@ def deployment(
     deployment.stop()
 
 
-def test_limits_hold_whatever_launched_the_runs(deployment: Deployment) -> None:
+def test_limits_hold_whatever_launched_the_runs(
+    deployment: Deployment, simulator: SimulatorServer
+) -> None:
     """6 runs from GraphQL, a schedule, a sensor and a backfill; at most 2 HubSpot steps."""
     instance = deployment.instance
+    simulator.config.latency_ms = GATE_MS
     start_schedule_and_sensor(deployment)
     first = launch_run(deployment, "contacts", DAY)
     second = launch_run(deployment, "contacts", DAY)
@@ -86,6 +90,13 @@ def test_limits_hold_whatever_launched_the_runs(deployment: Deployment) -> None:
     def poll() -> None:
         seen.append(running_steps(instance, every_runs()))
 
+    # HubSpot answers slowly until the pool is full, so that steps do compete for slots
+    # however slowly this machine starts runs; a request in flight keeps its latency.
+    simulator.config.latency_ms = GATE_MS
+    try:
+        wait_for(lambda: running_steps(instance, every_runs()) >= 2, 180, "2 steps", poll)
+    finally:
+        simulator.config.latency_ms = LATENCY_MS
     # The schedule fires at the next minute: up to 60 s before its run exists.
     wait_for(lambda: len(every_runs()) == 6, 90, "6 runs", every=poll)
     wait_for(lambda: all_done(instance, every_runs()), RUN_TIMEOUT_SECONDS, "the runs", poll)
