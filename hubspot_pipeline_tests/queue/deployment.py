@@ -39,12 +39,12 @@ def write_instance_yaml(home: Path, max_concurrent_runs: int, pool_limit: int) -
     (home / "dagster.yaml").write_text(yaml.safe_dump(config))
 
 
-def write_workspace(path: Path) -> None:
+def write_workspace(path: Path, module: str) -> None:
     workspace = {
         "load_from": [
             {
                 "python_module": {
-                    "module_name": "hubspot_pipeline_tests.queue.location",
+                    "module_name": module,
                     "working_directory": str(REPO_ROOT),
                     "location_name": LOCATION,
                 }
@@ -94,12 +94,17 @@ class Deployment:
 
 
 def start_deployment(
-    tmp: Path, env: dict[str, str], *, max_concurrent_runs: int, pool_limit: int
+    tmp: Path,
+    env: dict[str, str],
+    *,
+    max_concurrent_runs: int,
+    pool_limit: int,
+    module: str = "hubspot_pipeline_tests.queue.location",
 ) -> Deployment:
     home = tmp / "dagster_home"
     home.mkdir(parents=True)
     write_instance_yaml(home, max_concurrent_runs, pool_limit)
-    write_workspace(tmp / "workspace.yaml")
+    write_workspace(tmp / "workspace.yaml", module)
     port = free_port()
     log = (tmp / "dagster-dev.log").open("w")
     process = subprocess.Popen(
@@ -114,7 +119,9 @@ def start_deployment(
             str(port),
         ],
         cwd=REPO_ROOT,
-        env={**os.environ, **env, "DAGSTER_HOME": str(home)},
+        # A busy machine (2 cores, other test suites) can take over a minute to start a
+        # run's process; the default 60 s gRPC timeout would then fail the launch.
+        env={**os.environ, "DAGSTER_GRPC_TIMEOUT_SECONDS": "300", **env, "DAGSTER_HOME": str(home)},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

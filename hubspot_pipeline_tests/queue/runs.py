@@ -55,8 +55,14 @@ def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "value": value} for key, value in tags.items()]
 
 
-def launch_run(deployment: Deployment, obj: str, partition: str, tags: dict | None = None) -> str:
-    """What a user's or a webhook's request does: one object, one day, through GraphQL."""
+def launch_run(
+    deployment: Deployment, obj: str, partition: str | None, tags: dict | None = None
+) -> str:
+    """What a user's or a webhook's request does: one object, one day, through GraphQL.
+
+    Without a partition, `tags` must name a range of days.
+    """
+    day = {"dagster/partition": partition} if partition else {}
     params = {
         "selector": {
             "repositoryLocationName": LOCATION,
@@ -65,7 +71,7 @@ def launch_run(deployment: Deployment, obj: str, partition: str, tags: dict | No
             "assetSelection": [{"path": [obj]}],
         },
         "runConfigData": {},
-        "executionMetadata": {"tags": _tags({"dagster/partition": partition, **(tags or {})})},
+        "executionMetadata": {"tags": _tags({**day, **(tags or {})})},
     }
     result = deployment.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
     assert result["__typename"] == "LaunchRunSuccess", result
