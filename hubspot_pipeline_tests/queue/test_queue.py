@@ -126,28 +126,52 @@ def test_limits_hold_whatever_launched_the_runs(
     assert (info.slot_count, info.claimed_slots) == (POOL_LIMIT, [])
 
 
-def test_urgent_run_overtakes_a_backfill(deployment: Deployment) -> None:
+def test_urgent_run_overtakes_a_backfill(
+    deployment: Deployment, simulator: SimulatorServer
+) -> None:
+    """With one slot, the urgent run's step goes before the backfill's waiting steps.
+
+    Runs may start while their steps wait for a pool slot (`op_granularity_run_buffer`),
+    and waiting steps get slots highest run priority first: that is where an urgent run
+    overtakes. The backfill's first step holds the slot (HubSpot answers slowly) until the
+    urgent step waits too, however slowly this machine starts runs.
+    """
     instance = deployment.instance
     deployment.dagster_cli("instance", "concurrency", "set", HUBSPOT_POOL, "1")
-    backfill_id = launch_backfill(deployment, "companies", EARLIER_DAYS)
-    wait_for(lambda: len(backfill_runs(instance, backfill_id)) == 4, 60, "the backfill's runs")
-    queued_then = {
-        run.run_id
-        for run in backfill_runs(instance, backfill_id)
-        if run.status == dg.DagsterRunStatus.QUEUED
-    }
-
-    urgent = launch_run(deployment, "tickets", DAY, priority_tags(URGENT))
+    simulator.config.latency_ms = GATE_MS
+    try:
+        backfill_id = launch_backfill(deployment, "companies", EARLIER_DAYS)
+        wait_for(lambda: len(backfill_runs(instance, backfill_id)) == 4, 60, "the backfill")
+        urgent = launch_run(deployment, "tickets", DAY, priority_tags(URGENT))
+        wait_for(
+            lambda: any(
+                step.run_id == urgent
+                for step in instance.event_log_storage.get_concurrency_info(
+                    HUBSPOT_POOL
+                ).pending_steps
+            ),
+            300,
+            "the urgent step to wait for the pool",
+        )
+        not_started = [
+            run.run_id
+            for run in backfill_runs(instance, backfill_id)
+            if not instance.get_run_step_stats(run.run_id)
+        ]
+    finally:
+        simulator.config.latency_ms = LATENCY_MS
     run_ids = [urgent, *(run.run_id for run in backfill_runs(instance, backfill_id))]
     wait_for(lambda: all_done(instance, run_ids), RUN_TIMEOUT_SECONDS, "the runs")
 
     assert {run.tags["dagster/priority"] for run in backfill_runs(instance, backfill_id)} == {
         str(BACKFILL)
     }
-    assert len(queued_then) >= 2
-    urgent_start = instance.get_run_record_by_id(urgent).start_time
-    waiting_starts = [instance.get_run_record_by_id(run_id).start_time for run_id in queued_then]
-    assert all(urgent_start < start for start in waiting_starts)
+    assert len(not_started) == 3
+
+    def step_start(run_id: str) -> float:
+        return instance.get_run_step_stats(run_id)[0].start_time
+
+    assert all(step_start(urgent) < step_start(run_id) for run_id in not_started)
 
 
 def test_cancelled_run_gives_back_its_pool_slot(
@@ -161,14 +185,14 @@ def test_cancelled_run_gives_back_its_pool_slot(
     try:
         wait_for(
             lambda: simulator.stats()["requests"]["total"] > requests_before,
-            90,
+            300,
             "the first run to call HubSpot",
         )
     finally:
         simulator.config.latency_ms = LATENCY_MS
 
     runs = backfill_runs(instance, backfill_id)
-    hung = next(run for run in runs if run.status == dg.DagsterRunStatus.STARTED)
+    hung = next(run for run in runs if instance.get_run_step_stats(run.run_id))
     terminate(deployment, hung.run_id)
     run_ids = [run.run_id for run in backfill_runs(instance, backfill_id)]
     wait_for(lambda: all_done(instance, run_ids), RUN_TIMEOUT_SECONDS, "the other runs")
