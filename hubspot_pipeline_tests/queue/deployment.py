@@ -105,6 +105,10 @@ def start_deployment(
     home.mkdir(parents=True)
     write_instance_yaml(home, max_concurrent_runs, pool_limit)
     write_workspace(tmp / "workspace.yaml", module)
+    # The storage is created here, before `dagster dev` starts: two processes creating
+    # one SQLite storage at once can both stamp its schema version and break it.
+    instance = dg.DagsterInstance.from_config(str(home))
+    instance.get_runs(limit=1)
     port = free_port()
     log = (tmp / "dagster-dev.log").open("w")
     process = subprocess.Popen(
@@ -127,7 +131,6 @@ def start_deployment(
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    instance = dg.DagsterInstance.from_config(str(home))
     deployment = Deployment(home=home, url=url, process=process, instance=instance)
     try:
         wait_until_loaded(deployment)
