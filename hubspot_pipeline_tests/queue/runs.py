@@ -56,7 +56,11 @@ def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
 
 
 def launch_run(
-    deployment: Deployment, obj: str, partition: str | None, tags: dict | None = None
+    deployment: Deployment,
+    obj: str,
+    partition: str | None,
+    tags: dict | None = None,
+    run_config: dict | None = None,
 ) -> str:
     """What a user's or a webhook's request does: one object, one day, through GraphQL.
 
@@ -70,7 +74,7 @@ def launch_run(
             "jobName": CRM_SYNC_JOB,
             "assetSelection": [{"path": [obj]}],
         },
-        "runConfigData": {},
+        "runConfigData": run_config or {},
         "executionMetadata": {"tags": _tags({**day, **(tags or {})})},
     }
     result = deployment.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
