@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install demo sync ui test lint format dagster-home clean
+.PHONY: install demo sync ui test lint format dagster-home clean bench-budget
 
 install: $(STAMP)
 
@@ -44,3 +44,8 @@ format: install
 
 clean:
 	rm -rf data .dagster_home
+
+## 4 runs at once through the queue against the simulator's default limits; last line:
+## `budget: utilization=... http_429=... runs=... records=... seconds=...`.
+bench-budget: install
+	PYTHONPATH=$(CURDIR) $(PY) benchmarks/budget.py

@@ -11,6 +11,10 @@ from hubspot_pipeline.sync.service import SyncProgress, SyncResult, sync_object
 from hubspot_pipeline.sync.windows import Window
 
 CRM_GROUP = "hubspot_crm"
+# The Dagster pool of every step that calls HubSpot: its limit (dagster.yaml's
+# `concurrency.pools.default_limit`, or `dagster instance concurrency set hubspot_api N`)
+# caps how many such steps run at once, whatever launched their runs.
+HUBSPOT_POOL = "hubspot_api"
 PROGRESS_LOG_SECONDS = 5.0
 
 # A failed step is retried for transient faults only (see `failure_for`); the client has
@@ -53,7 +57,7 @@ def materialize_result(result: SyncResult) -> dg.MaterializeResult:
 
 
 def build_crm_object_asset(
-    spec: ObjectSpec, partitions_def: dg.PartitionsDefinition
+    spec: ObjectSpec, partitions_def: dg.PartitionsDefinition, pool: str = HUBSPOT_POOL
 ) -> dg.AssetsDefinition:
     @dg.asset(
         name=spec.name,
@@ -62,6 +66,7 @@ def build_crm_object_asset(
         partitions_def=partitions_def,
         kinds={"hubspot", "dlt"},
         retry_policy=CRM_RETRY_POLICY,
+        pool=pool,
         metadata={"hubspot_object_type": spec.name, "partitioned_by": spec.last_modified_property},
     )
     def crm_object(
@@ -92,7 +97,14 @@ def build_crm_object_asset(
                 )
 
         try:
-            with hubspot.build_client(logger=context.log) as client:
+            # One sync per object and portal at a time, across runs and machines: two
+            # merges into one table would race. A pool per object cannot do this, since a
+            # step belongs to one pool only, and that one caps the calls to HubSpot.
+            with (
+                hubspot.exclusive_sync(spec.name),
+                hubspot.build_client(logger=context.log) as client,
+            ):
+                context.log.info("Holding the %s sync lock", spec.name)
                 result = sync_object(
                     client,
                     spec,
@@ -100,6 +112,9 @@ def build_crm_object_asset(
                     warehouse.destination(),
                     warehouse.run_working_dir(context.run_id, spec.name),
                     on_progress=on_progress,
+                    plan=hubspot.sync_plan,
+                    requests_per_ten_seconds=hubspot.requests_per_ten_seconds,
+                    search_per_second=hubspot.search_requests_per_second,
                 )
         except HubSpotError as error:
             raise failure_for(spec, error) from error
@@ -120,5 +135,7 @@ def build_crm_object_asset(
     return crm_object
 
 
-def build_crm_object_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
-    return [build_crm_object_asset(spec, partitions_def) for spec in CRM_OBJECTS]
+def build_crm_object_assets(
+    partitions_def: dg.PartitionsDefinition, pool: str = HUBSPOT_POOL
+) -> list[dg.AssetsDefinition]:
+    return [build_crm_object_asset(spec, partitions_def, pool) for spec in CRM_OBJECTS]

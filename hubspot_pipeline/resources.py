@@ -2,12 +2,15 @@
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from hubspot_pipeline.hubspot.budget import BudgetConfig, SharedBudget, portal_key
+from hubspot_pipeline.hubspot.budget_store import DEFAULT_BUDGET_URL, store_from_url
 from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL, HubSpotClient
 from hubspot_pipeline.hubspot.oauth import OAuthCredentials, OAuthTokenAuth
 from hubspot_pipeline.sync.load import Destination
@@ -37,9 +40,24 @@ class HubSpotResource(dg.ConfigurableResource):
     search_requests_per_second: int = Field(
         default=5, description="HubSpot's search limit per portal."
     )
-    budget_state_path: str = Field(
-        default="data/hubspot_budget.sqlite",
-        description="SQLite file where every process records the requests it sent.",
+    budget_url: str = Field(
+        default=DEFAULT_BUDGET_URL,
+        description="Where every process records the requests it sent: an SQLite file path, "
+        "or a postgresql:// or redis:// URL shared by several machines.",
+    )
+    daily_limit: int | None = Field(
+        default=None,
+        description="The portal's daily limit; unset, it is learned from HubSpot's headers.",
+    )
+    daily_reserved_share: float = Field(
+        default=0.1, description="Share of the daily limit kept for the portal's other apps."
+    )
+    portal_timezone: str = Field(
+        default="UTC", description="The portal's time zone: its daily limit resets at midnight."
+    )
+    sync_plan: str = Field(
+        default="auto",
+        description="How a window is read: search, list (a full scan), or auto (the faster).",
     )
     max_attempts: int = Field(default=8, description="Attempts per request on transient faults.")
     timeout_seconds: float = Field(default=30.0, description="Timeout of one HTTP request.")
@@ -61,15 +79,38 @@ class HubSpotResource(dg.ConfigurableResource):
         auth = OAuthTokenAuth(credentials, self.base_url)
         return None, auth, f"oauth\n{self.client_id}\n{self.refresh_token}"
 
+    def budget_config(self) -> BudgetConfig:
+        return BudgetConfig(
+            requests_per_ten_seconds=self.requests_per_ten_seconds,
+            search_requests_per_second=self.search_requests_per_second,
+            daily_limit=self.daily_limit,
+            daily_reserved_share=self.daily_reserved_share,
+            portal_timezone=self.portal_timezone,
+        )
+
+    @contextmanager
+    def exclusive_sync(self, object_type: str) -> Iterator[None]:
+        """Held for a whole sync of one object: no two steps sync it for this portal at once."""
+        budget = SharedBudget(
+            store_from_url(self.budget_url),
+            self._portal(),
+            self.budget_config(),
+        )
+        try:
+            with budget.object_lock(object_type):
+                yield
+        finally:
+            budget.close()
+
+    def _portal(self) -> str:
+        return portal_key(self.base_url, self._auth()[2])
+
     def build_client(self, logger: logging.Logger | None = None) -> HubSpotClient:
         access_token, auth, identity = self._auth()
         budget = SharedBudget(
-            Path(self.budget_state_path),
+            store_from_url(self.budget_url),
             portal_key(self.base_url, identity),
-            BudgetConfig(
-                requests_per_ten_seconds=self.requests_per_ten_seconds,
-                search_requests_per_second=self.search_requests_per_second,
-            ),
+            self.budget_config(),
         )
         return HubSpotClient(
             access_token,

@@ -35,6 +35,6 @@ def hubspot_resource(base_url: str, token: str, tmp_path: Path, **overrides) -> 
     return HubSpotResource(
         access_token=token,
         base_url=base_url,
-        budget_state_path=str(tmp_path / "budget.sqlite"),
+        budget_url=str(tmp_path / "budget.sqlite"),
         **overrides,
     )

@@ -98,10 +98,13 @@ class HubSpotClient:
         self.close()
 
     def close(self) -> None:
+        """Closes the connection pool and the budget the client was given (it owns both)."""
         self._http.close()
         close_auth = getattr(self._auth, "close", None)
         if close_auth is not None:
             close_auth()
+        if self._budget is not None:
+            self._budget.close()
 
     def get_properties(self, object_type: str) -> list[PropertyDefinition]:
         """The property catalog of an object type, archived properties left out."""
@@ -168,8 +171,22 @@ class HubSpotClient:
 
         if response.status_code == 429:
             self.stats.http_429 += 1
+        if self._budget is not None:
+            self._observe_budget(response, method, path)
         raise_for_status(response, method, path)
         return parse_json(response, method, path)
+
+    def _observe_budget(self, response: httpx.Response, method: str, path: str) -> None:
+        """Tell the shared budget what HubSpot counted, and stop for the day if it says so."""
+        self._budget.observe(response.headers)
+        if response.status_code != 429:
+            return
+        try:
+            raise_for_status(response, method, path)
+        except DailyLimitExhaustedError as error:
+            # Every process stops asking until the day resets, and the message says when.
+            self._budget.mark_daily_exhausted()
+            raise self._budget.daily_exhausted_error() from error
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(initial=0.25, max=self._max_backoff)(state)

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubspot_pipeline.hubspot.client import HubSpotClient
+from hubspot_pipeline.hubspot.errors import ValidationError
 from hubspot_pipeline.objects import ObjectSpec
 from hubspot_pipeline.sync.arrow_batches import ArrowBatcher
+from hubspot_pipeline.sync.list_reader import iter_list_pages
 from hubspot_pipeline.sync.load import Destination, load_tables
-from hubspot_pipeline.sync.search_reader import iter_window_pages
+from hubspot_pipeline.sync.plan import PLAN_LIST, PLAN_SEARCH, Plan, choose_plan, count
+from hubspot_pipeline.sync.search_reader import SearchPage, iter_window_pages
 from hubspot_pipeline.sync.windows import Window
 
-PLAN_SEARCH = "search"
+PLAN_AUTO = "auto"
 
 
 @dataclass
@@ -58,8 +61,14 @@ def sync_object(
     working_dir: Path,
     *,
     on_progress: Callable[[SyncProgress], None] | None = None,
+    plan: str = PLAN_AUTO,
+    requests_per_ten_seconds: int = 190,
+    search_per_second: int = 5,
 ) -> SyncResult:
-    """Read every record of `spec` modified in `window` and merge it into the warehouse."""
+    """Read every record of `spec` modified in `window` and merge it into the warehouse.
+
+    `plan` is "search", "list" or "auto" (the faster of the two for this window).
+    """
     started = time.monotonic()
     calls_before = client.stats.snapshot()
 
@@ -67,9 +76,17 @@ def sync_object(
     property_names = [prop.name for prop in catalog]
     batcher = ArrowBatcher(catalog)
     progress = SyncProgress(object_type=spec.name, window=window)
+    chosen = _plan(
+        client, spec, window, property_names, plan, requests_per_ten_seconds, search_per_second
+    )
+
+    def read() -> Iterator[SearchPage]:
+        if chosen.name == PLAN_LIST:
+            return iter_list_pages(client, spec, window, property_names, chosen.window_total)
+        return iter_window_pages(client, spec, window, property_names)
 
     def pages() -> Iterator[list[dict]]:
-        for page in iter_window_pages(client, spec, window, property_names):
+        for page in read():
             if progress.hubspot_total is None:
                 progress.hubspot_total = page.total
             progress.pages += 1
@@ -92,7 +109,7 @@ def sync_object(
     return SyncResult(
         object_type=spec.name,
         window=window,
-        plan=PLAN_SEARCH,
+        plan=chosen.name,
         records=progress.records,
         pages=progress.pages,
         api_calls=client.stats.api_calls - calls_before.api_calls,
@@ -103,3 +120,29 @@ def sync_object(
         rejected_values=load.rejected_values,
         seconds=round(time.monotonic() - started, 3),
     )
+
+
+def _plan(
+    client: HubSpotClient,
+    spec: ObjectSpec,
+    window: Window,
+    properties: list[str],
+    plan: str,
+    requests_per_ten_seconds: int,
+    search_per_second: int,
+) -> Plan:
+    if plan == PLAN_AUTO:
+        return choose_plan(
+            client,
+            spec,
+            window,
+            properties,
+            requests_per_ten_seconds=requests_per_ten_seconds,
+            search_per_second=search_per_second,
+        )
+    if plan == PLAN_LIST:
+        # The list reader needs the window's count only for progress reports.
+        return Plan(PLAN_LIST, count(client, spec, window), -1)
+    if plan == PLAN_SEARCH:
+        return Plan(PLAN_SEARCH, -1, -1)
+    raise ValidationError(f"sync plan must be auto, search or list, got {plan!r}")
