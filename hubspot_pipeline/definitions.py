@@ -18,6 +18,7 @@ def hubspot_resource(access_token: str) -> HubSpotResource:
         access_token=access_token,
         base_url=os.environ.get("HUBSPOT_API_BASE_URL") or DEFAULT_BASE_URL,
         requests_per_ten_seconds=int(os.environ.get("HUBSPOT_REQUESTS_PER_TEN_SECONDS", 190)),
+        max_attempts=int(os.environ.get("HUBSPOT_MAX_ATTEMPTS") or 8),
     )
 
 

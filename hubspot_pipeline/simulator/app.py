@@ -97,6 +97,8 @@ def _store(request: Request, headers: dict[str, str]) -> ObjectStore:
     object_type = Portal.resolve(name)
     if object_type is None:
         raise _error(errors.unknown_object_type(name), 404, headers)
+    if object_type in _state(request).config.fail_object_types:
+        raise _error(errors.service_unavailable(), 503, headers)
     return _state(request).portal.store(object_type)
 
 

@@ -67,6 +67,9 @@ class SimulatorConfig:
     hot_days: list[HotDay | tuple[str, date, int]] = field(default_factory=list)
     latency_ms: float = 0.0
     latency_per_property_ms: float = 0.0
+    # Object types whose every request answers 503, to exhaust a client's retries for one
+    # object while the others succeed. Mutable at run time (the server reads it per request).
+    fail_object_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end.tzinfo is None:
@@ -84,6 +87,9 @@ class SimulatorConfig:
             raise ValueError("shared_timestamp_share must be between 0 and 1")
         if self.days < 1:
             raise ValueError("days must be at least 1")
+        unknown = sorted(set(self.fail_object_types) - set(OBJECT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown object types in fail_object_types: {unknown}")
 
     def count(self, object_type: str) -> int:
         """Number of ordinary (not hot-day) records of an object type."""

@@ -76,3 +76,8 @@ def rate_limited(policy: str) -> dict:
     else:
         body["requestId"] = str(uuid.uuid4())
     return body
+
+
+def service_unavailable() -> dict:
+    """What the `fail_object_types` knob answers: an outage of HubSpot's backend."""
+    return error_body("SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")
