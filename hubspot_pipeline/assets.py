@@ -6,14 +6,9 @@ import dagster as dg
 
 from hubspot_pipeline.hubspot.errors import ErrorCategory, HubSpotError
 from hubspot_pipeline.objects import CRM_OBJECTS, ObjectSpec
-from hubspot_pipeline.progress import (
-    ERROR_CATEGORY_TAG,
-    WORKER_TAG,
-    ProgressReporter,
-    tag_run,
-    worker_id,
-)
+from hubspot_pipeline.progress import ProgressReporter, tag_run, worker_id
 from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
+from hubspot_pipeline.run_tags import ERROR_CATEGORY_TAG, WORKER_TAG
 from hubspot_pipeline.sync.service import SyncResult, sync_object
 from hubspot_pipeline.sync.windows import Window
 

@@ -11,20 +11,14 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 
+from hubspot_pipeline.run_tags import RECORDS_KEY, WORKER_KEY
 from hubspot_pipeline.sync.service import SyncProgress
 
 DEFAULT_PROGRESS_SECONDS = 3.0
-
-# Run tags set from inside a step, read by the sync-runs API (hubspot_pipeline.runs_api).
-WORKER_TAG = "hubspot/worker"
-ERROR_CATEGORY_TAG = "hubspot/error_category"
-
-# Keys of the progress observation's metadata.
-RECORDS_KEY = "records"
-WORKER_KEY = "worker"
 
 
 def progress_seconds_from_env() -> float:
@@ -46,8 +40,8 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def progress_metadata(progress: SyncProgress) -> dict[str, dg.RawMetadataValue]:
-    metadata: dict[str, dg.RawMetadataValue] = {
+def progress_metadata(progress: SyncProgress) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
         RECORDS_KEY: progress.records,
         "pages": progress.pages,
         "api_calls": progress.api_calls,

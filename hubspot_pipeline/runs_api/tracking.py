@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from hubspot_pipeline.progress import ERROR_CATEGORY_TAG, RECORDS_KEY, WORKER_KEY, WORKER_TAG
+from hubspot_pipeline.run_tags import ERROR_CATEGORY_TAG, RECORDS_KEY, WORKER_KEY, WORKER_TAG
 
 PARENT_RUN_TAG = "dagster/parent_run_id"
 
