@@ -15,7 +15,7 @@ from typing import Any
 
 import dagster as dg
 
-from hubspot_pipeline.run_tags import RECORDS_KEY, WORKER_KEY
+from hubspot_pipeline.run_tags import RECORDS_KEY, TOTAL_KEY, WORKER_KEY
 from hubspot_pipeline.sync.service import SyncProgress
 
 DEFAULT_PROGRESS_SECONDS = 3.0
@@ -52,7 +52,7 @@ def progress_metadata(progress: SyncProgress) -> dict[str, Any]:
         WORKER_KEY: worker_id(),
     }
     if progress.hubspot_total is not None:
-        metadata["hubspot_total"] = progress.hubspot_total
+        metadata[TOTAL_KEY] = progress.hubspot_total
     return metadata
 
 

@@ -9,4 +9,5 @@ ERROR_CATEGORY_TAG = "hubspot/error_category"
 
 # Keys of the progress observations' metadata.
 RECORDS_KEY = "records"
+TOTAL_KEY = "hubspot_total"
 WORKER_KEY = "worker"

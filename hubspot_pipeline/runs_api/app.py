@@ -52,6 +52,7 @@ class ObjectProgressOut(BaseModel):
     object: str
     status: str
     records_processed: int
+    records_total: int | None = Field(description="HubSpot's count for the window, once known")
     retry_count: int
     error_message: str | None
     error_category: str | None

@@ -1,6 +1,7 @@
 """`hubspot-sync serve-api`: the sync-runs API under uvicorn, configured from the environment."""
 
 import os
+import sys
 
 import uvicorn
 
@@ -14,18 +15,15 @@ MISSING_TOKEN_HELP = (
 )
 
 
-def graphql_url() -> str:
-    return os.environ.get("DAGSTER_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL
-
-
-def serve_api(host: str, port: int) -> int:
+def serve_api(host: str, port: int, graphql_url: str = DEFAULT_GRAPHQL_URL) -> int:
     token = os.environ.get("SYNC_API_TOKEN", "")
     if not token:
-        print(MISSING_TOKEN_HELP)
+        print(MISSING_TOKEN_HELP, file=sys.stderr)
         return 2
-    with DagsterRunsClient(graphql_url()) as client:
+    with DagsterRunsClient(graphql_url) as client:
         app = create_app(SyncRuns(client), token)
         # uvicorn's access log holds method, path and status only, never headers: the
         # token stays out of it.
+        print(f"sync-runs API on http://{host}:{port} over {graphql_url}", flush=True)
         uvicorn.run(app, host=host, port=port, log_level="info")
     return 0

@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from hubspot_pipeline.run_tags import ERROR_CATEGORY_TAG, RECORDS_KEY, WORKER_KEY, WORKER_TAG
+from hubspot_pipeline.run_tags import (
+    ERROR_CATEGORY_TAG,
+    RECORDS_KEY,
+    TOTAL_KEY,
+    WORKER_KEY,
+    WORKER_TAG,
+)
 
 PARENT_RUN_TAG = "dagster/parent_run_id"
 
@@ -48,6 +54,7 @@ class ObjectProgress:
     object: str
     status: str = "pending"
     records_processed: int = 0
+    records_total: int | None = None
     retry_count: int = 0
     error_message: str | None = None
     error_category: str | None = None
@@ -126,9 +133,10 @@ def build_view(
         item.retry_count = max(0, len(step["attempts"]) - 1)
     for materialization in run["assetMaterializations"]:
         item = progress.get(materialization["stepKey"])
-        records = entries(materialization["metadataEntries"]).get(RECORDS_KEY)
-        if item is not None and isinstance(records, int):
-            item.records_processed = records
+        values = entries(materialization["metadataEntries"])
+        if item is not None and isinstance(values.get(RECORDS_KEY), int):
+            item.records_processed = values[RECORDS_KEY]
+            item.records_total = values.get(TOTAL_KEY, item.records_total)
 
     worker = tags.get(WORKER_TAG)
     run_error: str | None = None
@@ -140,6 +148,7 @@ def build_view(
             values = entries(event["metadataEntries"])
             if isinstance(values.get(RECORDS_KEY), int) and item.status != "success":
                 item.records_processed = values[RECORDS_KEY]
+                item.records_total = values.get(TOTAL_KEY, item.records_total)
             worker = values.get(WORKER_KEY) or worker
         elif kind == "ExecutionStepUpForRetryEvent" and item is not None:
             item.retry_count = max(item.retry_count, 1)

@@ -23,7 +23,8 @@ import psycopg2
 from hubspot_pipeline.runs_api.graphql import DagsterGraphQLError, DagsterRunsClient
 
 POSTGRES_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
-POSTGRES_URL = "postgresql://postgres:unused@127.0.0.1:5432/{database}"
+# SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, which is not installed.
+POSTGRES_URL = "postgresql+psycopg2://postgres:unused@127.0.0.1:5432/{database}"
 START_TIMEOUT_SECONDS = 120
 BIN = Path(sys.executable).parent
 WORKSPACE = ["-w", "workspace.yaml"]
