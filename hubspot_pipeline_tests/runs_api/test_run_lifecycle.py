@@ -5,8 +5,13 @@ One webserver and one daemon serve the whole module; each test changes the simul
 knobs (token, failing object types) and restores them.
 """
 
+import json
+import re
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +64,13 @@ def api(graphql_url):
     yield from api_client(graphql_url)
 
 
+def hubspot_sync(graphql_url: str, *args: str) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).parent / "hubspot-sync"), "--graphql-url", graphql_url]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS
+    )
+
+
 def follow(api, run_id: str) -> list[dict]:
     """Every answer of GET /sync-runs/{id} until the run ends."""
     seen = []
@@ -81,7 +93,7 @@ def expected_count(simulator, object_type: str) -> int:
     return len(simulator.portal.ids(object_type))
 
 
-def test_a_run_goes_from_pending_through_processing_to_completed(api, simulator):
+def test_a_run_goes_from_pending_through_processing_to_completed(api, simulator, graphql_url):
     objects = ["contacts", "companies"]
 
     accepted = api.post("/sync-runs", json={"objects": objects, "partitions": "all"})
@@ -111,16 +123,22 @@ def test_a_run_goes_from_pending_through_processing_to_completed(api, simulator)
     host, _, pid = final["worker"].rpartition(":")
     assert host and pid.isdigit()
 
+    shown = hubspot_sync(graphql_url, "status", final["run_id"], "--json")
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout)["records_processed"] == sum(expected.values())
 
-def test_a_refused_token_fails_the_run_as_auth_without_retry(api, simulator):
+
+def test_a_refused_token_fails_the_run_as_auth_without_retry(api, simulator, graphql_url):
     simulator.set_token("a-rotated-token")
     try:
-        run_id = api.post("/sync-runs", json={"objects": ["deals"], "priority": "high"}).json()[
-            "run_id"
-        ]
-        final = follow(api, run_id)[-1]
+        # Launched by the CLI, which follows the run to its end and exits 1.
+        launched = hubspot_sync(graphql_url, "run", "--objects", "deals", "--wait")
     finally:
         simulator.set_token(PIPELINE_TOKEN)
+
+    assert launched.returncode == 1, launched.stdout
+    run_id = re.search(r"Launched sync run ([0-9a-f-]{36})", launched.stdout).group(1)
+    final = api.get(f"/sync-runs/{run_id}").json()
 
     assert final["status"] == "failed"
     assert final["error_category"] == "auth"
