@@ -36,7 +36,7 @@ class SyncRunRequest(BaseModel):
     objects: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         min_length=1, max_length=50, examples=[["contacts", "deals"]]
     )
-    partitions: Literal["latest", "all"] | list[Day] = Field(
+    partitions: Literal["latest", "all"] | Annotated[list[Day], Field(max_length=5000)] = Field(
         default="latest",
         description="'latest' (today, UTC), 'all' (one run over every day) or consecutive days.",
     )

@@ -4,8 +4,14 @@ Without a daemon nothing launched here ever executes, so these tests (and the fu
 which launches runs with every valid body it finds) are cheap and leave no data behind.
 """
 
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +20,7 @@ from hubspot_pipeline.runs_api.app import create_app
 from hubspot_pipeline.runs_api.graphql import DagsterRunsClient
 from hubspot_pipeline.runs_api.service import SyncRuns
 from hubspot_pipeline_tests.runs_api.conftest import API_TOKEN, AUTH, api_client
-from hubspot_pipeline_tests.runs_api.dagster_stack import dagster_stack
+from hubspot_pipeline_tests.runs_api.dagster_stack import dagster_stack, free_port
 
 START_DATE = "2026-01-01"
 FUZZ_EXAMPLES_PER_OPERATION = 100
@@ -200,3 +206,42 @@ def test_no_input_makes_the_api_fail_with_a_server_error(api_schema):
             assert response.status_code < 500, (label, response.text)
 
         no_server_error()
+
+
+def test_serve_api_runs_the_api_in_its_own_process_without_logging_the_token(
+    graphql_url, module_tmp
+):
+    port = free_port()
+    env = {**os.environ, "SYNC_API_TOKEN": API_TOKEN, "DAGSTER_GRAPHQL_URL": graphql_url}
+    command = [str(Path(sys.executable).parent / "hubspot-sync"), "serve-api", "--port", str(port)]
+    log_path = module_tmp / "serve-api.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                schema = httpx.get(f"{base}/openapi.json").json()
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.3)
+        listed = httpx.get(f"{base}/sync-runs", headers=AUTH, params={"limit": 1})
+        refused = httpx.get(f"{base}/sync-runs")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert sorted(schema["paths"]) == [
+        "/sync-runs",
+        "/sync-runs/{run_id}",
+        "/sync-runs/{run_id}/cancel",
+        "/sync-runs/{run_id}/retry",
+    ]
+    assert listed.status_code == 200
+    assert len(listed.json()["runs"]) == 1
+    assert refused.status_code == 401
+    output = log_path.read_text()
+    assert "GET /sync-runs" in output
+    assert API_TOKEN not in output
