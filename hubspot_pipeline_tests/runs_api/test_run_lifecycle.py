@@ -1,8 +1,8 @@
 """Sync runs end to end: real dagster-webserver and dagster-daemon over PostgreSQL storage,
 the simulator over HTTP, followed through the sync-runs API.
 
-One webserver and one daemon serve the whole module; each test changes the simulator's
-knobs (token, failing object types) and restores them.
+One webserver and one daemon serve the whole module; tests change the simulator's knobs
+(token, failing object types) and restore them, so the token test runs alone, first.
 """
 
 import json
@@ -93,10 +93,51 @@ def expected_count(simulator, object_type: str) -> int:
     return len(simulator.portal.ids(object_type))
 
 
-def test_a_run_goes_from_pending_through_processing_to_completed(api, simulator, graphql_url):
+def test_a_refused_token_fails_the_run_as_auth_without_retry(api, simulator, graphql_url):
+    simulator.set_token("a-rotated-token")
+    try:
+        # Launched by the CLI, which follows the run to its end and exits 1.
+        launched = hubspot_sync(graphql_url, "run", "--objects", "deals", "--wait")
+    finally:
+        simulator.set_token(PIPELINE_TOKEN)
+
+    assert launched.returncode == 1, launched.stdout
+    run_id = re.search(r"Launched sync run ([0-9a-f-]{36})", launched.stdout).group(1)
+    final = api.get(f"/sync-runs/{run_id}").json()
+
+    assert final["status"] == "failed"
+    assert final["error_category"] == "auth"
+    assert final["retry_count"] == 0
+    assert by_object(final)["deals"]["status"] == "failure"
+    assert "401" in final["error_message"]
+    assert PIPELINE_TOKEN not in str(final)
+    time.sleep(3)  # room for Dagster's run retries, which must not retry a step failure
+    assert api.get(f"/sync-runs/{run_id}").json()["retried_by"] is None
+
+
+@pytest.fixture(scope="module")
+def concurrent_runs(api, simulator):
+    """Two runs launched together to save time: one that completes, one whose tickets fail.
+
+    The failing knob only touches tickets, which the first run does not sync.
+    """
+    simulator.set_fail_object_types(("tickets",))
+    complete = {"objects": ["contacts", "companies"], "partitions": "all"}
+    partial = {"objects": ["companies", "tickets"], "partitions": "all"}
+    launched = {
+        "complete": api.post("/sync-runs", json=complete),
+        "partial": api.post("/sync-runs", json=partial),
+    }
+    yield launched
+    simulator.set_fail_object_types(())
+
+
+def test_a_run_goes_from_pending_through_processing_to_completed(
+    api, simulator, graphql_url, concurrent_runs
+):
     objects = ["contacts", "companies"]
 
-    accepted = api.post("/sync-runs", json={"objects": objects, "partitions": "all"})
+    accepted = concurrent_runs["complete"]
 
     assert accepted.status_code == 202
     assert accepted.json()["status"] == "pending"
@@ -128,36 +169,12 @@ def test_a_run_goes_from_pending_through_processing_to_completed(api, simulator,
     assert json.loads(shown.stdout)["records_processed"] == sum(expected.values())
 
 
-def test_a_refused_token_fails_the_run_as_auth_without_retry(api, simulator, graphql_url):
-    simulator.set_token("a-rotated-token")
-    try:
-        # Launched by the CLI, which follows the run to its end and exits 1.
-        launched = hubspot_sync(graphql_url, "run", "--objects", "deals", "--wait")
-    finally:
-        simulator.set_token(PIPELINE_TOKEN)
-
-    assert launched.returncode == 1, launched.stdout
-    run_id = re.search(r"Launched sync run ([0-9a-f-]{36})", launched.stdout).group(1)
-    final = api.get(f"/sync-runs/{run_id}").json()
-
-    assert final["status"] == "failed"
-    assert final["error_category"] == "auth"
-    assert final["retry_count"] == 0
-    assert by_object(final)["deals"]["status"] == "failure"
-    assert "401" in final["error_message"]
-    assert PIPELINE_TOKEN not in str(final)
-    time.sleep(3)  # room for Dagster's run retries, which must not retry a step failure
-    assert api.get(f"/sync-runs/{run_id}").json()["retried_by"] is None
-
-
-def test_exhausted_retries_leave_a_partial_run_whose_retry_completes_it(api, simulator):
-    simulator.set_fail_object_types(("tickets",))
-    try:
-        body = {"objects": ["companies", "tickets"], "partitions": "all"}
-        run_id = api.post("/sync-runs", json=body).json()["run_id"]
-        partial = follow(api, run_id)[-1]
-    finally:
-        simulator.set_fail_object_types(())
+def test_exhausted_retries_leave_a_partial_run_whose_retry_completes_it(
+    api, simulator, concurrent_runs
+):
+    run_id = concurrent_runs["partial"].json()["run_id"]
+    partial = follow(api, run_id)[-1]
+    simulator.set_fail_object_types(())
 
     assert partial["status"] == "partially_completed"
     assert partial["error_category"] == "transient"
