@@ -150,7 +150,7 @@ def create_app(runs: SyncRuns, token: str) -> FastAPI:
         status: SyncStatus | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> SyncRunList:
-        """The newest sync runs first; records_processed counts finished objects only."""
+        """The newest sync runs first, each as GET /sync-runs/{run_id} shows it."""
         return SyncRunList(runs=[SyncRunOut.of(view) for view in runs.list(status, limit)])
 
     @app.post("/sync-runs/{run_id}/retry", status_code=202, response_model=SyncRunAccepted)

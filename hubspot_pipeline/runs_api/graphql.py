@@ -6,7 +6,6 @@ needs are written here over httpx. Only the public GraphQL schema is used.
 """
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,17 +169,19 @@ class DagsterRunsClient:
         _raise_for_error(result)
         return result["results"]
 
-    def run_events(self, run_id: str) -> Iterator[dict[str, Any]]:
-        """Every event of a run's event log, oldest first, page by page."""
-        cursor = None
+    def run_events_after(
+        self, run_id: str, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """The events of a run's log after `cursor` (all, for None), and the new cursor."""
+        events: list[dict[str, Any]] = []
         while True:
             variables = {"runId": run_id, "afterCursor": cursor, "limit": EVENTS_PAGE}
             page = self.execute(queries.RUN_EVENTS, variables)["logsForRun"]
             _raise_for_error(page)
-            yield from page["events"]
+            events.extend(page["events"])
+            cursor = page["cursor"] or cursor
             if not page["hasMore"] or not page["events"]:
-                return
-            cursor = page["cursor"]
+                return events, cursor
 
 
 def _tag_list(tags: dict[str, str]) -> list[dict[str, str]]:

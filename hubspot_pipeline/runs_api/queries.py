@@ -40,7 +40,6 @@ RUN_FIELDS = """
     assetSelection { path }
     tags { key value }
     stepStats { stepKey status startTime endTime attempts { startTime } }
-    assetMaterializations { stepKey metadataEntries { ...Entry } }
 """
 
 METADATA_ENTRY = """
@@ -89,7 +88,6 @@ query Run($runId: ID!) {{
     ... on Run {{ {RUN_FIELDS} }}
   }}
 }}
-{METADATA_ENTRY}
 """
 
 RUNS = f"""
@@ -99,7 +97,6 @@ query Runs($filter: RunsFilter, $limit: Int) {{
     ... on Runs {{ results {{ {RUN_FIELDS} }} }}
   }}
 }}
-{METADATA_ENTRY}
 """
 
 # Only the events the tracking needs are spelled out; the rest arrive as bare typenames.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from hubspot_pipeline.runs_api.events import RunEventCache
 from hubspot_pipeline.runs_api.graphql import DagsterRunsClient, RunNotFound
 from hubspot_pipeline.runs_api.tracking import (
     DAGSTER_STATES,
@@ -115,6 +116,7 @@ class SyncRuns:
     def __init__(self, client: DagsterRunsClient, job_name: str = SYNC_JOB) -> None:
         self.client = client
         self.job_name = job_name
+        self._events = RunEventCache(client)
         # Serializes launches with an idempotency key within this process. Two API
         # processes could still both launch; a unique index on the tag would fix it.
         self._launch_lock = threading.Lock()
@@ -153,17 +155,16 @@ class SyncRuns:
 
     def get(self, run_id: str) -> RunView:
         run = self._run(run_id)
-        events = list(self.client.run_events(run_id))
-        return build_view(run, events, self._retry_of(run))
+        return build_view(run, self._events.events(run_id), self._retry_of(run))
 
     def list(self, status: SyncStatus | None = None, limit: int = 20) -> list[RunView]:
-        """The newest runs of the sync job, with progress from materializations only."""
+        """The newest runs of the sync job, newest first."""
         statuses = DAGSTER_STATES[status] if status else None
         # FAILURE splits three ways, so ask for more and keep the ones that match.
         fetch = limit * 4 if status in (SyncStatus.FAILED, SyncStatus.RETRYING) else limit
         views = []
         for run in self.client.runs(statuses=statuses, limit=fetch):
-            view = build_view(run, None, self._retry_of(run))
+            view = build_view(run, self._events.events(run["runId"]), self._retry_of(run))
             if status is None or view.status == status:
                 views.append(view)
         return views[:limit]

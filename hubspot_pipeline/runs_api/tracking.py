@@ -58,6 +58,7 @@ class ObjectProgress:
     retry_count: int = 0
     error_message: str | None = None
     error_category: str | None = None
+    finished: bool = field(default=False, repr=False)
 
 
 @dataclass
@@ -120,10 +121,10 @@ def _timestamp(seconds: float | None) -> datetime | None:
 
 def build_view(
     run: dict[str, Any],
-    events: list[dict[str, Any]] | None,
+    events: list[dict[str, Any]],
     retry_run: dict[str, Any] | None,
 ) -> RunView:
-    """The run's view; without `events` (lists), progress comes from materializations only."""
+    """The run's view from its run record and (a summary of) its events."""
     tags = {tag["key"]: tag["value"] for tag in run["tags"]}
     objects = run_objects(run)
     progress = {name: ObjectProgress(object=name) for name in objects}
@@ -131,24 +132,21 @@ def build_view(
         item = progress.setdefault(step["stepKey"], ObjectProgress(object=step["stepKey"]))
         item.status = (step["status"] or "pending").lower()
         item.retry_count = max(0, len(step["attempts"]) - 1)
-    for materialization in run["assetMaterializations"]:
-        item = progress.get(materialization["stepKey"])
-        values = entries(materialization["metadataEntries"])
-        if item is not None and isinstance(values.get(RECORDS_KEY), int):
-            item.records_processed = values[RECORDS_KEY]
-            item.records_total = values.get(TOTAL_KEY, item.records_total)
 
     worker = tags.get(WORKER_TAG)
     run_error: str | None = None
-    for event in events or []:
+    for event in events:
         step = event.get("stepKey")
         item = progress.get(step) if step else None
         kind = event["__typename"]
-        if kind == "ObservationEvent" and item is not None:
+        if kind in ("ObservationEvent", "MaterializationEvent") and item is not None:
             values = entries(event["metadataEntries"])
-            if isinstance(values.get(RECORDS_KEY), int) and item.status != "success":
+            # The materialization's count is final; a progress observation never beats it.
+            final = kind == "MaterializationEvent"
+            if isinstance(values.get(RECORDS_KEY), int) and (final or not item.finished):
                 item.records_processed = values[RECORDS_KEY]
                 item.records_total = values.get(TOTAL_KEY, item.records_total)
+                item.finished = item.finished or final
             worker = values.get(WORKER_KEY) or worker
         elif kind == "ExecutionStepUpForRetryEvent" and item is not None:
             item.retry_count = max(item.retry_count, 1)
