@@ -140,15 +140,18 @@ class SyncRuns:
         if idempotency_key is None:
             return self.client.launch_run(job, objects, tags), True
         with self._launch_lock:
-            earlier = self.client.runs(tags={IDEMPOTENCY_TAG: idempotency_key}, limit=1)
+            # Retry runs inherit their parent's tags: the launched run is the one
+            # without a parent.
+            tagged = self.client.runs(tags={IDEMPOTENCY_TAG: idempotency_key}, limit=100)
+            earlier = [run for run in tagged if not run.get("parentRunId")]
             if earlier:
-                run_tags = {tag["key"]: tag["value"] for tag in earlier[0]["tags"]}
+                run_tags = {tag["key"]: tag["value"] for tag in earlier[-1]["tags"]}
                 if run_tags.get(REQUEST_HASH_TAG) != request.fingerprint():
                     raise RunStateConflict(
                         "this Idempotency-Key was used for a different request; "
-                        f"it launched run {earlier[0]['runId']}"
+                        f"it launched run {earlier[-1]['runId']}"
                     )
-                return earlier[0]["runId"], False
+                return earlier[-1]["runId"], False
             tags[IDEMPOTENCY_TAG] = idempotency_key
             tags[REQUEST_HASH_TAG] = request.fingerprint()
             return self.client.launch_run(job, objects, tags), True

@@ -174,13 +174,24 @@ def build_view(
         duration_seconds=round(finished - started, 3) if started and finished else None,
         retry_count=sum(item.retry_count for item in progress.values()),
         error_message=error_message or (run_error if run["status"] == "FAILURE" else None),
-        error_category=tags.get(ERROR_CATEGORY_TAG)
-        or next((item.error_category for item in failed if item.error_category), None),
+        error_category=_error_category(run, tags, failed),
         worker=worker,
         parent_run_id=run.get("parentRunId"),
         retried_by=retry_run["runId"] if retry_run else None,
         tags=tags,
         object_progress=list(progress.values()),
+    )
+
+
+def _error_category(
+    run: dict[str, Any], tags: dict[str, str], failed: list[ObjectProgress]
+) -> str | None:
+    """The failure's category; a retry run inherits its parent's tags, so only a failed
+    run answers one."""
+    if run["status"] != "FAILURE":
+        return None
+    return tags.get(ERROR_CATEGORY_TAG) or next(
+        (item.error_category for item in failed if item.error_category), None
     )
 
 

@@ -32,6 +32,7 @@ PORTAL = SimulatorConfig(
     latency_ms=250,
 )
 RUN_TIMEOUT_SECONDS = 180
+PARTIAL_RUN_KEY = {"Idempotency-Key": "partial-run"}
 TERMINAL = {"completed", "failed", "partially_completed", "canceled"}
 
 
@@ -126,7 +127,7 @@ def concurrent_runs(api, simulator):
     partial = {"objects": ["companies", "tickets"], "partitions": "all"}
     launched = {
         "complete": api.post("/sync-runs", json=complete),
-        "partial": api.post("/sync-runs", json=partial),
+        "partial": api.post("/sync-runs", json=partial, headers=PARTIAL_RUN_KEY),
     }
     yield launched
     simulator.set_fail_object_types(())
@@ -192,6 +193,7 @@ def test_exhausted_retries_leave_a_partial_run_whose_retry_completes_it(
     done = follow(api, retry_id)[-1]
 
     assert done["status"] == "completed"
+    assert done["error_category"] is None
     assert done["parent_run_id"] == run_id
     assert done["objects"] == ["tickets"]
     assert list(by_object(done)) == ["tickets"]
@@ -201,3 +203,7 @@ def test_exhausted_retries_leave_a_partial_run_whose_retry_completes_it(
     assert original["retried_by"] == retry_id
     failed = api.get("/sync-runs", params={"status": "partially_completed"}).json()["runs"]
     assert run_id in [run["run_id"] for run in failed]
+    # The retry inherited the key's tag; the key still names the run it launched.
+    again = {"objects": ["companies", "tickets"], "partitions": "all"}
+    replay = api.post("/sync-runs", json=again, headers=PARTIAL_RUN_KEY)
+    assert replay.json()["run_id"] == run_id
