@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install demo sync ui test lint format dagster-home clean bench-budget
+.PHONY: install demo sync ui serve test lint format dagster-home clean bench-budget
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ sync: install dagster-home
 ## The Dagster UI over the same instance (runs of `make demo` and `make sync` included).
 ui: install dagster-home
 	$(VENV)/bin/dagster dev -w workspace.yaml
+
+## Webserver, daemon, sync-runs API (SYNC_API_TOKEN) and, without HUBSPOT_ACCESS_TOKEN, the simulator.
+serve: install dagster-home
+	deploy/serve.sh
 
 test: install
 	$(VENV)/bin/pytest

@@ -1,13 +1,15 @@
 """One Dagster asset per HubSpot CRM object type, all built from the same factory."""
 
-import time
+import os
 
 import dagster as dg
 
 from hubspot_pipeline.hubspot.errors import ErrorCategory, HubSpotError
 from hubspot_pipeline.objects import CRM_OBJECTS, ObjectSpec
+from hubspot_pipeline.progress import ProgressReporter, tag_run, worker_id
 from hubspot_pipeline.resources import HubSpotResource, WarehouseResource
-from hubspot_pipeline.sync.service import SyncProgress, SyncResult, sync_object
+from hubspot_pipeline.run_tags import ERROR_CATEGORY_TAG, WORKER_TAG
+from hubspot_pipeline.sync.service import SyncResult, sync_object
 from hubspot_pipeline.sync.windows import Window
 
 CRM_GROUP = "hubspot_crm"
@@ -15,13 +17,21 @@ CRM_GROUP = "hubspot_crm"
 # `concurrency.pools.default_limit`, or `dagster instance concurrency set hubspot_api N`)
 # caps how many such steps run at once, whatever launched their runs.
 HUBSPOT_POOL = "hubspot_api"
-PROGRESS_LOG_SECONDS = 5.0
 
-# A failed step is retried for transient faults only (see `failure_for`); the client has
-# already retried each request, so these retries are for longer outages.
-CRM_RETRY_POLICY = dg.RetryPolicy(
-    max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-)
+
+def crm_retry_policy() -> dg.RetryPolicy:
+    """A failed step is retried for transient faults only (see `failure_for`).
+
+    The client has already retried each request, so these retries are for longer outages.
+    `HUBSPOT_STEP_MAX_RETRIES` (default 3) and `HUBSPOT_STEP_RETRY_DELAY_SECONDS` (default 5,
+    doubled per retry) tune them; tests shorten them to keep a failing run short.
+    """
+    return dg.RetryPolicy(
+        max_retries=int(os.environ.get("HUBSPOT_STEP_MAX_RETRIES") or 3),
+        delay=float(os.environ.get("HUBSPOT_STEP_RETRY_DELAY_SECONDS") or 5),
+        backoff=dg.Backoff.EXPONENTIAL,
+        jitter=dg.Jitter.PLUS_MINUS,
+    )
 
 
 def failure_for(spec: ObjectSpec, error: HubSpotError) -> dg.Failure:
@@ -59,13 +69,15 @@ def materialize_result(result: SyncResult) -> dg.MaterializeResult:
 def build_crm_object_asset(
     spec: ObjectSpec, partitions_def: dg.PartitionsDefinition, pool: str = HUBSPOT_POOL
 ) -> dg.AssetsDefinition:
+    retry_policy = crm_retry_policy()
+
     @dg.asset(
         name=spec.name,
         description=spec.description,
         group_name=CRM_GROUP,
         partitions_def=partitions_def,
         kinds={"hubspot", "dlt"},
-        retry_policy=CRM_RETRY_POLICY,
+        retry_policy=retry_policy,
         pool=pool,
         metadata={"hubspot_object_type": spec.name, "partitioned_by": spec.last_modified_property},
     )
@@ -77,24 +89,9 @@ def build_crm_object_asset(
         time_window = context.partition_time_window
         window = Window(start=time_window.start, end=time_window.end)
         context.log.info("Syncing %s modified in %s", spec.name, window)
-        last_log = time.monotonic()
-
-        def on_progress(progress: SyncProgress) -> None:
-            nonlocal last_log
-            context.log.debug(
-                "%s: page %d, %d records", spec.name, progress.pages, progress.records
-            )
-            if time.monotonic() - last_log >= PROGRESS_LOG_SECONDS:
-                last_log = time.monotonic()
-                context.log.info(
-                    "%s: %d of %s records read in %d pages, %d API calls, %d 429s",
-                    spec.name,
-                    progress.records,
-                    progress.hubspot_total,
-                    progress.pages,
-                    progress.api_calls,
-                    progress.http_429,
-                )
+        # Last writer wins: with one process per step, the tag names the latest step's.
+        tag_run(context, {WORKER_TAG: worker_id()})
+        on_progress = ProgressReporter(context)
 
         try:
             # One sync per object and portal at a time, across runs and machines: two
@@ -117,6 +114,14 @@ def build_crm_object_asset(
                     search_per_second=hubspot.search_requests_per_second,
                 )
         except HubSpotError as error:
+            # The run tag lets the API, the CLI and the UI's run list show the category
+            # without reading the event log; a transient fault that will be retried is
+            # not the run's failure (yet).
+            final = error.category is not ErrorCategory.TRANSIENT or (
+                context.retry_number >= retry_policy.max_retries
+            )
+            if final:
+                tag_run(context, {ERROR_CATEGORY_TAG: error.category.value})
             raise failure_for(spec, error) from error
 
         context.log.info(

@@ -35,6 +35,7 @@ def hubspot_resource(access_token: str | None = None, **oauth) -> HubSpotResourc
         daily_reserved_share=float(os.environ.get("HUBSPOT_DAILY_RESERVED_SHARE", 0.1)),
         portal_timezone=os.environ.get("HUBSPOT_PORTAL_TIMEZONE") or "UTC",
         sync_plan=os.environ.get("HUBSPOT_SYNC_PLAN") or "auto",
+        max_attempts=int(os.environ.get("HUBSPOT_MAX_ATTEMPTS") or 8),
     )
 
 

@@ -115,6 +115,9 @@ class SimulatorConfig:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_flush_seconds: float = 0.2
+    # Object types whose every request answers 503, to exhaust a client's retries for one
+    # object while the others succeed. Mutable at run time (the server reads it per request).
+    fail_object_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end.tzinfo is None:
@@ -156,6 +159,9 @@ class SimulatorConfig:
             raise ValueError(f"missing_scopes names unknown object types: {sorted(unknown)}")
         if self.token_lifetime_seconds <= 0:
             raise ValueError("token_lifetime_seconds must be positive")
+        unknown = sorted(set(self.fail_object_types) - set(OBJECT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown object types in fail_object_types: {unknown}")
 
     @property
     def fault_share(self) -> float:

@@ -124,3 +124,8 @@ def batch_not_found(error_name: str, ids: list[str]) -> dict:
         "errors": [],
         "links": {},
     }
+
+
+def service_unavailable() -> dict:
+    """What the `fail_object_types` knob answers: an outage of HubSpot's backend."""
+    return error_body("SERVICE_UNAVAILABLE", "The service is temporarily unavailable.")

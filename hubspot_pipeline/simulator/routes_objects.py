@@ -44,6 +44,8 @@ def object_type_of(request: Request, headers: dict[str, str]) -> str:
     object_type = Portal.resolve(name)
     if object_type is None:
         raise error(errors.unknown_object_type(name), 404, headers)
+    if object_type in state_of(request).config.fail_object_types:
+        raise error(errors.service_unavailable(), 503, headers)
     return object_type
 
 

@@ -100,6 +100,14 @@ class SimulatorServer:
     def reset_stats(self) -> None:
         self._state.limiter.reset_stats()
 
+    def set_fail_object_types(self, object_types: tuple[str, ...]) -> None:
+        """Make every request for these object types answer 503 from now on (empty: none)."""
+        self.config.fail_object_types = tuple(object_types)
+
+    def set_token(self, token: str | None) -> None:
+        """Accept only this bearer token from now on (None: any)."""
+        self.config.token = token
+
     def set_rate_429_share(self, share: float) -> None:
         """Change the share of injected 429s while the server runs."""
         self._state.limiter.set_rate_429_share(share)
