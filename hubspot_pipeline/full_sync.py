@@ -18,6 +18,10 @@ from hubspot_pipeline.hubspot.client import DEFAULT_BASE_URL, HubSpotClient
 from hubspot_pipeline.hubspot.errors import HubSpotError
 from hubspot_pipeline.objects import CRM_OBJECTS, ObjectSpec
 from hubspot_pipeline.partitions import crm_daily_partitions
+from hubspot_pipeline.resources import (
+    hubspot_credential_values_from_env,
+    hubspot_credentials_present,
+)
 from hubspot_pipeline.sync.search_reader import search_body
 from hubspot_pipeline.sync.verify import count_rows_in_window
 from hubspot_pipeline.sync.windows import Window
@@ -27,7 +31,9 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 MISSING_TOKEN_HELP = (
     "HUBSPOT_ACCESS_TOKEN is not set. Set it to the access token of a HubSpot private app "
     "with read scopes for contacts, companies, deals and tickets (and HUBSPOT_API_BASE_URL "
-    "if the portal is not at https://api.hubapi.com). `make demo` runs against the simulator."
+    "if the portal is not at https://api.hubapi.com), or set HUBSPOT_CLIENT_ID, "
+    "HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN to use OAuth. "
+    "`make demo` runs against the simulator."
 )
 
 
@@ -83,7 +89,7 @@ def step_metadata(result: dg.JobExecutionResult, object_type: str) -> dict | Non
 def build_reports(result: dg.JobExecutionResult, window: Window) -> list[ObjectReport]:
     from hubspot_pipeline.definitions import hubspot_resource, warehouse_resource
 
-    hubspot = hubspot_resource(os.environ["HUBSPOT_ACCESS_TOKEN"])
+    hubspot = hubspot_resource(**hubspot_credential_values_from_env())
     destination = warehouse_resource(os.environ.get("WAREHOUSE_POSTGRES_URL")).destination()
 
     reports = []
@@ -134,7 +140,7 @@ def print_reports(console: Console, reports: list[ObjectReport], run_id: str) ->
 
 def main() -> int:
     console = Console()
-    if not os.environ.get("HUBSPOT_ACCESS_TOKEN"):
+    if not hubspot_credentials_present():
         console.print(f"[red]{MISSING_TOKEN_HELP}[/red]")
         return 2
     if not os.environ.get("DAGSTER_HOME"):

@@ -123,6 +123,23 @@ class HubSpotResource(dg.ConfigurableResource):
         )
 
 
+OAUTH_VARIABLES = ("HUBSPOT_CLIENT_ID", "HUBSPOT_CLIENT_SECRET", "HUBSPOT_REFRESH_TOKEN")
+
+
+def hubspot_credentials_present() -> bool:
+    """Whether the environment names an access token, or every OAuth variable."""
+    return bool(os.environ.get("HUBSPOT_ACCESS_TOKEN")) or all(
+        os.environ.get(name) for name in OAUTH_VARIABLES
+    )
+
+
+def hubspot_credential_values_from_env() -> dict[str, str]:
+    """The credentials themselves, for code that runs outside a Dagster run (`make sync`)."""
+    return {
+        name: str(variable.get_value()) for name, variable in hubspot_credentials_from_env().items()
+    }
+
+
 def hubspot_credentials_from_env() -> dict[str, dg.EnvVar]:
     """EnvVars of the access token, or of OAuth when only the OAuth variables are set."""
     if not os.environ.get("HUBSPOT_ACCESS_TOKEN") and os.environ.get("HUBSPOT_REFRESH_TOKEN"):
