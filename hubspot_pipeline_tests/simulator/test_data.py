@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from hubspot_pipeline.simulator import Portal, SimulatorServer
+from hubspot_pipeline.simulator.objects import OBJECT_TYPES as ALL_TYPES
 from hubspot_pipeline_tests.simulator.conftest import END, HOT_COUNT, HOT_DAY, small_config
 
 OBJECT_TYPES = ["contacts", "companies", "deals", "tickets"]
@@ -202,3 +203,17 @@ def test_multi_select_values_are_known_options(server: SimulatorServer) -> None:
     joined = [value for value in values if value and ";" in value]
     assert joined
     assert all(set(value.split(";")) <= options for value in values if value)
+
+
+def test_same_seed_same_portal_for_every_object_type() -> None:
+    first, second = Portal(small_config()), Portal(small_config())
+    for object_type in ALL_TYPES:
+        assert first.records(object_type) == second.records(object_type), object_type
+        assert first.archived_records(object_type) == second.archived_records(object_type)
+        assert first.merged_ids(object_type) == second.merged_ids(object_type)
+    for contact in first.ids("contacts"):
+        assert first.associations.edges("contacts", "companies", contact) == (
+            second.associations.edges("contacts", "companies", contact)
+        )
+    other = Portal(small_config(seed=8))
+    assert other.records("calls") != first.records("calls")
