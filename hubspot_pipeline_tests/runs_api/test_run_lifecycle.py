@@ -31,6 +31,8 @@ PORTAL = SimulatorConfig(
     token=PIPELINE_TOKEN,
     latency_ms=250,
 )
+pytestmark = pytest.mark.slow
+
 RUN_TIMEOUT_SECONDS = 180
 PARTIAL_RUN_KEY = {"Idempotency-Key": "partial-run"}
 TERMINAL = {"completed", "failed", "partially_completed", "canceled"}
