@@ -46,7 +46,8 @@ def test_progress_is_observed_at_the_first_page_then_throttled(
     simulator, warehouse, instance, tmp_path, monkeypatch, seconds, expect_every_page
 ):
     monkeypatch.setenv("HUBSPOT_PROGRESS_SECONDS", seconds)
-    hubspot = hubspot_resource(simulator.base_url, "progress-token", tmp_path)
+    # The search plan pins the page size (200); `auto` would scan this whole history by list.
+    hubspot = hubspot_resource(simulator.base_url, "progress-token", tmp_path, sync_plan="search")
 
     result = materialize_range(PORTAL, hubspot, warehouse, instance, objects=["contacts"])
 
