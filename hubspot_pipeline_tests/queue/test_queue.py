@@ -142,6 +142,16 @@ def test_urgent_run_overtakes_a_backfill(
     try:
         backfill_id = launch_backfill(deployment, "companies", EARLIER_DAYS)
         wait_for(lambda: len(backfill_runs(instance, backfill_id)) == 4, 60, "the backfill")
+        # Only once one backfill step holds the slot are the other three waiting behind it;
+        # on a fast machine the urgent run could otherwise queue before any of them.
+        wait_for(
+            lambda: any(
+                instance.get_run_step_stats(run.run_id)
+                for run in backfill_runs(instance, backfill_id)
+            ),
+            300,
+            "a backfill step to hold the slot",
+        )
         urgent = launch_run(deployment, "tickets", DAY, priority_tags(URGENT))
         wait_for(
             lambda: any(
