@@ -32,8 +32,9 @@ from hubspot_pipeline.hubspot.budget_config import (
 )
 from hubspot_pipeline.hubspot.budget_store import BudgetStore
 from hubspot_pipeline.hubspot.errors import DailyLimitExhaustedError
+from hubspot_pipeline.hubspot.reservation import Paging, Reservations, acquire_in_turn
 
-__all__ = ["BudgetConfig", "Policy", "SharedBudget", "portal_key"]
+__all__ = ["BudgetConfig", "Paging", "Policy", "SharedBudget", "portal_key"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ EDGE_TOLERANCE = 2
 # The daily count is reconciled with HubSpot's headers at most this often per process.
 DAILY_RECONCILE_SECONDS = 5.0
 OTHERS = "others"
+# The key of the bucket that spreads the 10-second window over its seconds.
+PACE = "pace"
 CONTENTION_PAUSE_SECONDS = 0.01
 
 
@@ -62,24 +65,48 @@ class SharedBudget:
         self._config = config
         self._now = wall_clock
         self._lock = threading.Lock()
-        self._limiters: dict[Policy, Limiter] = {}
-        self._buckets: dict[Policy, AbstractBucket] = {}
+        self._limiters: dict[Policy | str, Limiter] = {}
+        self._buckets: dict[Policy | str, AbstractBucket] = {}
         self._daily_day: str | None = None
         self._daily_limit = config.daily_limit
         self._ten_second_limit = config.requests_per_ten_seconds
         self._last_reconcile = 0.0
+        self._reserved: dict[Policy, Reservations] = {}
 
     @property
     def config(self) -> BudgetConfig:
         return self._config
 
-    def acquire(self, policy: Policy) -> None:
+    def acquire(self, policy: Policy, *, paging: Paging | None = None) -> None:
         """Take one request from the day's budget, then wait for room in the policy's window.
 
         Raises `DailyLimitExhaustedError` at once, without waiting, when the day is spent.
+        `paging` is for a pager, whose next request follows this one's answer: it keeps
+        the pager's place in the queue meanwhile (see `reservation`).
         """
         self._take_from_day()
-        self._limiter(policy).try_acquire(self._portal, blocking=True)
+        self._reservations(policy).acquire(paging)
+
+    def _reservations(self, policy: Policy) -> Reservations:
+        with self._lock:
+            reservations = self._reserved.get(policy)
+            if reservations is None:
+
+                def take_room(stop: threading.Event | None) -> bool:
+                    # The second's room first: the window's room is counted as the request
+                    # leaves, not while it waits for its second. The waiter keeps its place
+                    # in the queue from one bucket to the next.
+                    came = time.monotonic()
+                    if policy is Policy.TEN_SECONDLY_ROLLING:
+                        pace, bucket = self._pace_limiter(), self._buckets[PACE]
+                        if not acquire_in_turn(pace, bucket, self._portal, stop, since=came):
+                            return False
+                    window, bucket = self._limiter(policy), self._buckets[policy]
+                    return acquire_in_turn(window, bucket, self._portal, since=came)
+
+                reservations = Reservations(take_room, self._config.reservation_age_ms / 1000)
+                self._reserved[policy] = reservations
+            return reservations
 
     def _take_from_day(self) -> None:
         daily = self._daily_limiter()
@@ -135,6 +162,12 @@ class SharedBudget:
             yield
 
     def close(self) -> None:
+        # A reservation still waiting for room holds its limiter: let it finish first.
+        with self._lock:
+            reserved = list(self._reserved.values())
+            self._reserved.clear()
+        for reservations in reserved:
+            reservations.close()
         with self._lock:
             for limiter in self._limiters.values():
                 limiter.close()
@@ -155,6 +188,9 @@ class SharedBudget:
                 bucket = self._buckets.get(Policy.TEN_SECONDLY_ROLLING)
                 if bucket is not None:
                     bucket.rates = self._config.rates(Policy.TEN_SECONDLY_ROLLING, maximum)
+                pace = self._buckets.get(PACE)
+                if pace is not None:
+                    pace.rates = self._config.pace_rates(maximum)
         if remaining is None:
             return
 
@@ -212,6 +248,19 @@ class SharedBudget:
             self._limiter(policy)
         with self._lock:
             return self._buckets.get(policy)
+
+    def _pace_limiter(self) -> Limiter:
+        with self._lock:
+            limiter = self._limiters.get(PACE)
+            if limiter is None:
+                bucket = self._store.bucket(
+                    f"budget_{self._portal}_ten_secondly_pace",
+                    self._config.pace_rates(self._ten_second_limit),
+                )
+                limiter = Limiter(bucket)
+                self._buckets[PACE] = bucket
+                self._limiters[PACE] = limiter
+            return limiter
 
     def _limiter(self, policy: Policy) -> Limiter:
         with self._lock:

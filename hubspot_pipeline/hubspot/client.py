@@ -18,7 +18,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from hubspot_pipeline.hubspot.budget import Policy, SharedBudget
+from hubspot_pipeline.hubspot.budget import Paging, Policy, SharedBudget
 from hubspot_pipeline.hubspot.errors import (
     DailyLimitExhaustedError,
     RateLimitError,
@@ -125,14 +125,24 @@ class HubSpotClient:
         after: str | None = None,
         limit: int = LIST_PAGE_LIMIT,
         archived: bool = False,
+        pages_left: int | None = None,
     ) -> dict:
-        """One page of `GET /crm/v3/objects/{objectType}`; `after` is HubSpot's opaque token."""
+        """One page of `GET /crm/v3/objects/{objectType}`; `after` is HubSpot's opaque token.
+
+        `pages_left` is the pager's estimate of the pages it reads after this one, None if
+        it cannot tell: see `SharedBudget.acquire`.
+        """
         params: dict[str, str | int] = {"limit": limit, "archived": str(archived).lower()}
         if properties:
             params["properties"] = ",".join(properties)
         if after is not None:
             params["after"] = after
-        return self.request("GET", f"/crm/v3/objects/{object_type}", params=params)
+        return self.request(
+            "GET",
+            f"/crm/v3/objects/{object_type}",
+            params=params,
+            paging=Paging(pages_left),
+        )
 
     def request(
         self,
@@ -142,8 +152,12 @@ class HubSpotClient:
         params: dict | None = None,
         json: dict | None = None,
         policy: Policy = Policy.TEN_SECONDLY_ROLLING,
+        paging: Paging | None = None,
     ) -> dict:
-        """Send one logical request, retrying transient faults within bounds."""
+        """Send one logical request, retrying transient faults within bounds.
+
+        `paging` says the request is a pager's, which sends its next one at once.
+        """
         retrying = Retrying(
             retry=retry_if_exception(_is_retryable),
             stop=stop_after_attempt(self._max_attempts),
@@ -151,13 +165,19 @@ class HubSpotClient:
             before_sleep=self._before_retry,
             reraise=True,
         )
-        return retrying(self._send_once, method, path, params, json, policy)
+        return retrying(self._send_once, method, path, params, json, policy, paging)
 
     def _send_once(
-        self, method: str, path: str, params: dict | None, json: dict | None, policy: Policy
+        self,
+        method: str,
+        path: str,
+        params: dict | None,
+        json: dict | None,
+        policy: Policy,
+        paging: Paging | None,
     ) -> dict:
         if self._budget is not None:
-            self._budget.acquire(policy)
+            self._budget.acquire(policy, paging=paging)
 
         self.stats.api_calls += 1
         self.stats.calls_by_policy[policy.value] += 1

@@ -56,6 +56,8 @@ class _Stats:
     accepted_at: dict[str, list[float]] = field(
         default_factory=lambda: {"ten_secondly": [], "search": []}
     )
+    # Admitted requests of each object type (both policies), for a benchmark's timeline.
+    accepted_by_object: dict[str, list[float]] = field(default_factory=dict)
     # Windows of their own, so a reset starts the maxima afresh while limits stay in force.
     windows: dict[tuple[str, bool], deque[float]] = field(default_factory=dict)
 
@@ -105,8 +107,11 @@ class RateLimiter:
         with self._lock:
             self._stats.faults[kind] = self._stats.faults.get(kind, 0) + 1
 
-    def check(self, token: str, search: bool) -> Decision:
-        """Admit or refuse one authenticated request, and count it if admitted."""
+    def check(self, token: str, search: bool, object_type: str | None = None) -> Decision:
+        """Admit or refuse one authenticated request, and count it if admitted.
+
+        `object_type` is the request's, where its path names one.
+        """
         now = self._clock()
         day = datetime.now(UTC).date().isoformat()
         limit = self._config.search_per_second if search else self._config.ten_second_limit
@@ -130,17 +135,21 @@ class RateLimiter:
                 window.append(now)
                 used_today += 1
                 self._daily = {day: used_today}
-                self._count_accepted(token, search, now)
+                self._count_accepted(token, search, now, object_type)
 
             if not search:
                 decision.headers = self._headers(window, now, used_today)
             return decision
 
-    def _count_accepted(self, token: str, search: bool, now: float) -> None:
+    def _count_accepted(
+        self, token: str, search: bool, now: float, object_type: str | None
+    ) -> None:
         stats = self._stats
         policy = "search" if search else "ten_secondly"
         stats.requests[policy] += 1
-        stats.accepted_at[policy].append(self._wall())
+        wall = self._wall()
+        stats.accepted_at[policy].append(wall)
+        stats.accepted_by_object.setdefault(object_type or "other", []).append(wall)
         window = stats.windows.setdefault((token, search), deque())
         _prune(window, now, ONE_SECOND if search else TEN_SECONDS)
         window.append(now)
@@ -194,6 +203,9 @@ class RateLimiter:
             if include_timestamps:
                 result["accepted_at"] = {
                     policy: list(stamps) for policy, stamps in stats.accepted_at.items()
+                }
+                result["accepted_by_object"] = {
+                    name: list(stamps) for name, stamps in stats.accepted_by_object.items()
                 }
             return result
 

@@ -9,6 +9,7 @@ time lies in the window. Each record is listed once per scan, so each is kept at
 once; a record modified during the scan is kept or not by its new time, as search would.
 """
 
+import math
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -35,9 +36,16 @@ def iter_list_pages(
 ) -> Iterator[SearchPage]:
     """Yield the window's records page by page; `total` is the window's count from search."""
     after: str | None = None
+    kept = 0
     while True:
+        # A scan reads the whole portal, so the window's count only estimates what is left.
+        pages_left = max(0, math.ceil((total - kept) / LIST_PAGE_LIMIT) - 1)
         body = client.list_page(
-            spec.name, properties=properties, after=after, limit=LIST_PAGE_LIMIT
+            spec.name,
+            properties=properties,
+            after=after,
+            limit=LIST_PAGE_LIMIT,
+            pages_left=pages_left if kept < total else None,
         )
         records = [
             record
@@ -45,6 +53,7 @@ def iter_list_pages(
             if (stamp := modified_ms(record, spec)) is not None
             and window.start_ms <= stamp < window.end_ms
         ]
+        kept += len(records)
         yield SearchPage(records=records, total=total)
 
         after = ((body.get("paging") or {}).get("next") or {}).get("after")

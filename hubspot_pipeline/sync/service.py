@@ -17,6 +17,7 @@ from hubspot_pipeline.sync.arrow_batches import ArrowBatcher
 from hubspot_pipeline.sync.list_reader import iter_list_pages
 from hubspot_pipeline.sync.load import Destination, load_tables
 from hubspot_pipeline.sync.plan import PLAN_LIST, PLAN_SEARCH, Plan, choose_plan, count
+from hubspot_pipeline.sync.read_ahead import read_ahead
 from hubspot_pipeline.sync.search_reader import SearchPage, iter_window_pages
 from hubspot_pipeline.sync.windows import Window
 
@@ -82,8 +83,10 @@ def sync_object(
 
     def read() -> Iterator[SearchPage]:
         if chosen.name == PLAN_LIST:
-            return iter_list_pages(client, spec, window, property_names, chosen.window_total)
-        return iter_window_pages(client, spec, window, property_names)
+            pages = iter_list_pages(client, spec, window, property_names, chosen.window_total)
+        else:
+            pages = iter_window_pages(client, spec, window, property_names)
+        return read_ahead(pages)
 
     def pages() -> Iterator[list[dict]]:
         for page in read():

@@ -77,8 +77,8 @@ def test_a_new_portal_day_starts_a_fresh_budget(tmp_path: Path) -> None:
         pytest.param(
             {"Max": "190", "Remaining": "0", "Interval-Milliseconds": "10000"},
             "ten_secondly_rolling",
-            # 190 counted by HubSpot, at most 180 ours, 2 of tolerance: 8 by someone else.
-            8,
+            # 190 counted by HubSpot, at most 186 ours, 2 of tolerance: 2 by someone else.
+            2,
             id="window-spent-by-another-client-of-the-token",
         ),
         pytest.param(
@@ -116,8 +116,47 @@ def test_a_lower_max_than_configured_lowers_the_window(tmp_path: Path) -> None:
         {"X-HubSpot-RateLimit-Max": "100", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}
     )
 
-    assert [rate.limit for rate in budget._bucket(Policy.TEN_SECONDLY_ROLLING).rates] == [95]
+    assert [rate.limit for rate in budget._bucket(Policy.TEN_SECONDLY_ROLLING).rates] == [98]
+    # The pace follows: 98 per 10.3 s is 9.5 a second, rounded up.
+    assert [rate.limit for rate in budget._buckets["pace"].rates] == [10]
     budget.close()
+
+
+@pytest.mark.parametrize(
+    ("config", "window", "pace", "search"),
+    [
+        pytest.param(BudgetConfig(), (186, 10_300), (19, 1000), (5, 1100), id="defaults"),
+        pytest.param(
+            BudgetConfig(
+                requests_per_ten_seconds=100,
+                headroom=0.0,
+                arrival_jitter_ms=0,
+                reservation_age_ms=0,
+            ),
+            (100, 10_000),
+            (10, 1000),
+            (5, 1000),
+            id="no-stretch",
+        ),
+        pytest.param(
+            BudgetConfig(requests_per_ten_seconds=20, search_requests_per_second=2),
+            (19, 10_300),
+            (2, 1000),
+            (2, 1100),
+            id="small-app",
+        ),
+    ],
+)
+def test_windows_are_stretched_by_jitter_and_reservation_age(
+    config: BudgetConfig, window: tuple, pace: tuple, search: tuple
+) -> None:
+    def limits(rates) -> tuple:
+        (rate,) = rates
+        return rate.limit, rate.interval
+
+    assert limits(config.rates(Policy.TEN_SECONDLY_ROLLING)) == window
+    assert limits(config.pace_rates()) == pace
+    assert limits(config.rates(Policy.SEARCH)) == search
 
 
 def test_client_stops_at_the_share_left_for_other_apps(tmp_path: Path) -> None:

@@ -39,6 +39,16 @@ def test_an_unknown_scheme_is_named_without_its_password() -> None:
             id="share-of-one",
         ),
         pytest.param(
+            {"headroom": -0.1},
+            "headroom must be at least 0 and below 1, got -0.1",
+            id="negative-headroom",
+        ),
+        pytest.param(
+            {"reservation_age_ms": -1},
+            "reservation_age_ms must not be negative, got -1",
+            id="negative-reservation-age",
+        ),
+        pytest.param(
             {"portal_timezone": "Mars/Olympus"},
             "portal_timezone must be an IANA time zone like Europe/Berlin, got 'Mars/Olympus'",
             id="unknown-zone",

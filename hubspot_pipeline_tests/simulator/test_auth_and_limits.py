@@ -231,6 +231,10 @@ def test_stats_endpoint_and_reset(limited: SimulatorServer) -> None:
     assert stats["first_request_at"] <= stats["last_request_at"]
     assert len(stamped["accepted_at"]["ten_secondly"]) == 2
     assert len(stamped["accepted_at"]["search"]) == 1
+    assert {name: len(stamps) for name, stamps in stamped["accepted_by_object"].items()} == {
+        "contacts": 3
+    }
+    assert "accepted_by_object" not in stats
     assert reset.status_code == 200
     assert after_reset["requests"] == {"ten_secondly": 0, "search": 0, "total": 0}
     assert after_reset["first_request_at"] is None

@@ -207,3 +207,28 @@ def test_tables_are_built_lazily_from_pages():
 
     next(tables)
     assert pulled == [0]
+
+
+def test_a_value_that_is_not_a_string_is_read_as_its_text():
+    """HubSpot sends every property value as a string; a batch with one that is not (a
+    number, a boolean, an object) takes the slower path and types it all the same."""
+    properties = [
+        PropertyDefinition("amount", "number"),
+        PropertyDefinition("hs_is_active", "bool"),
+        PropertyDefinition("details", "json"),
+    ]
+    batcher = ArrowBatcher(properties)
+    pages = [
+        [
+            record("1", amount="1.5", hs_is_active="true", details="{}"),
+            record("2", amount=7, hs_is_active=False, details={"a": [1, 2]}),
+            record("3", amount="abc", hs_is_active=None, details=None),
+        ]
+    ]
+
+    (table,) = batcher.tables(pages)
+
+    assert table.column("amount").to_pylist() == [1.5, 7.0, None]
+    assert table.column("hs_is_active").to_pylist() == [True, False, None]
+    assert table.column("details").to_pylist() == ["{}", '{"a":[1,2]}', None]
+    assert batcher.rejected == [RejectedValue("3", "amount", "abc", "not a valid HubSpot number")]

@@ -10,6 +10,7 @@ import pytest
 from hubspot_pipeline.objects import get_spec
 from hubspot_pipeline.simulator import HotDay, SimulatorConfig, SimulatorServer
 from hubspot_pipeline.simulator.timefmt import parse_to_ms
+from hubspot_pipeline.sync.list_reader import iter_list_pages
 from hubspot_pipeline.sync.load import Destination
 from hubspot_pipeline.sync.service import sync_object
 from hubspot_pipeline.sync.windows import Window
@@ -82,3 +83,25 @@ def test_plan_loads_each_record_of_the_window_once(
     assert Counter(ids).most_common(1)[0][1] == 1
     assert set(ids) == expected
     assert (result.records, result.hubspot_total) == (len(expected), len(expected))
+
+
+def test_a_whole_portal_scan_tells_the_budget_how_many_pages_are_left(
+    simulator, token, tmp_path: Path
+) -> None:
+    """The last page reserves no room for a page that will not come."""
+    hubspot = hubspot_resource(simulator.base_url, token, tmp_path)
+    total = len(expected_ids(simulator, WHOLE))
+    told: list[int | None] = []
+
+    with hubspot.build_client() as client:
+        list_page = client.list_page
+
+        def recording_list_page(*args, **kwargs):
+            told.append(kwargs.get("pages_left"))
+            return list_page(*args, **kwargs)
+
+        client.list_page = recording_list_page
+        pages = list(iter_list_pages(client, get_spec("contacts"), WHOLE, ["email"], total))
+
+    assert sum(len(page.records) for page in pages) == total == 1_900
+    assert told == list(range(18, -1, -1))
