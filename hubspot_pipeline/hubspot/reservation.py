@@ -4,13 +4,14 @@ A pager cannot send page n+1 before page n has answered. If it asked for room on
 pagers would share a full window by how soon they come back: the object with the fewest
 properties (the quickest answers) would take the most, finish first, and leave the
 slowest object reading alone at the end, with most of the budget unused. A pager that
-is always waiting for room, even while its request is in flight, gets an equal share.
+waits for its next room even while its request is in flight keeps its place in the
+queue (`acquire_in_turn`) and gets close to an equal share.
 
 The cost is that a room may be granted some time before its request leaves, while
 HubSpot counts the request when it arrives. A room older than `max_age_seconds` (by
-which `BudgetConfig` stretches the window) is therefore not used: the
-request takes a fresh one, and the stale room stays counted, unused. Rooms go stale
-when the window has room anyway, so reserving stops until a request has to wait again.
+which `BudgetConfig` stretches the window) is therefore not used: the request takes a
+fresh one, and the stale room stays counted, unused. Rooms go stale mostly when the
+window has room anyway, so reserving stops until a request has to wait again.
 """
 
 import threading
@@ -132,7 +133,7 @@ class Reservations:
         if granted_at is None:
             return False
         if self._clock() - granted_at > self._max_age:
-            # Granted long before it was needed: the window had room anyway.
+            # Granted long before it was used: the window had room, or the answer was slow.
             with self._lock:
                 self._contended = False
             return False
