@@ -4,17 +4,21 @@ Starts the simulator at its default limits (190 requests per 10 s, 5 searches pe
 with a latency of 100 ms per request plus 0.2 ms per requested property, a real Dagster
 deployment (`dagster dev`: webserver, daemon with the run queue, code server) over a
 temporary DAGSTER_HOME with the repository's dagster.yaml, and launches 4 runs together
-through GraphQL: a backfill of the whole history in 2 runs (contacts, companies; backfill
-priority) and two single-object syncs of the whole history (deals, tickets), 50,000
-records each: a long sync, where the budget's use is measured rather than the minute
-Dagster takes to start 4 run processes side by side. Then it checks that every table
-matches the simulator exactly and prints, last:
+through GraphQL, each reading one object's whole history (50,000 records each): two runs
+tagged as a backfill at backfill priority (contacts, companies) and two single-object
+syncs at normal priority (deals, tickets). A long sync, so that the budget's use is
+measured rather than the seconds Dagster takes to start 4 run processes side by side.
+The pool limit is raised to 4 (the shipped dagster.yaml allows 2 HubSpot steps at once),
+so all four read together. Then it checks that every table matches the simulator
+exactly and prints, last:
 
-    budget: utilization=0.93 http_429=0 runs=4 records=200000 seconds=146.2
+    budget: utilization=0.91 http_429=0 runs=4 records=200000 seconds=145.0
 
 Utilization is the requests the simulator admitted against the 10-second limit divided by
-what that limit allows between the first and the last of them; search requests are
-counted against their own limit and reported on the line before.
+what that limit allows between the first and the last of them (190 / 10 s times that
+span); the budget's own stretch and headroom cap it at about 0.95. Search requests count
+against their own limit and are reported on the line before. `seconds` runs from the
+launch until every run has ended: Dagster's start of the runs and the loads included.
 
 Usage: python benchmarks/budget.py [--records-per-object 50000] [--keep]
 """
@@ -55,13 +59,14 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def utilization(stats: dict, limit: int, span: float) -> tuple[float, float]:
-    """Admitted requests over what the limit allows in [first, last] of them, and the span."""
-    stamps = sorted(stats["accepted_at"]["ten_secondly" if span == 10 else "search"])
+def utilization(stats: dict, limit: int) -> tuple[float, float]:
+    """Requests admitted against the 10-second limit over what the limit allows between
+    the first and the last of them (limit / 10 s x that span), and the span."""
+    stamps = sorted(stats["accepted_at"]["ten_secondly"])
     if len(stamps) < 2:
         return 0.0, 0.0
     seconds = stamps[-1] - stamps[0]
-    allowed = limit * max(seconds, span) / span
+    allowed = limit * max(seconds, 10) / 10
     return len(stamps) / allowed, seconds
 
 
@@ -182,13 +187,12 @@ def main() -> int:
         records += len(ids)
         if len(ids) != len(set(ids)) or set(ids) != server.portal.ids(name):
             mismatches.append(name)
-    ten_util, ten_seconds = utilization(stats, config.ten_second_limit, 10)
-    search_util, _ = utilization(stats, config.search_per_second, 1)
+    ten_util, ten_seconds = utilization(stats, config.ten_second_limit)
     http_429 = sum(stats["http_429"].values())
     print(
         f"requests: ten_secondly={stats['requests']['ten_secondly']} over {ten_seconds:.1f}s "
         f"(max {stats['max_in_any_10s_window']} in any 10 s of {config.ten_second_limit}), "
-        f"search={stats['requests']['search']} (utilization {search_util:.2f}, max "
+        f"search={stats['requests']['search']} (max "
         f"{stats['max_search_in_any_1s_window']} in any 1 s of {config.search_per_second})"
     )
     stamps = sorted(stats["accepted_at"]["ten_secondly"])
