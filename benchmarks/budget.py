@@ -17,7 +17,7 @@ exactly and prints, last:
 Utilization is the requests the simulator admitted against the 10-second limit divided by
 what that limit allows between the first and the last of them (190 / 10 s times that
 span); the budget's own stretch and headroom cap it at about 0.95. Search requests count
-against their own limit and are reported on the line before. `seconds` runs from the
+against their own limit and are reported on the `requests:` line. `seconds` runs from the
 launch until every run has ended: Dagster's start of the runs and the loads included.
 
 Usage: python benchmarks/budget.py [--records-per-object 50000] [--keep]

@@ -17,11 +17,11 @@ read the headers.
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from pyrate_limiter import AbstractBucket, Limiter, RateItem
+from pyrate_limiter import AbstractBucket, Limiter, Rate, RateItem
 
 from hubspot_pipeline.hubspot.budget_config import (
     BudgetConfig,
@@ -98,10 +98,14 @@ class SharedBudget:
                     # in the queue from one bucket to the next.
                     came = time.monotonic()
                     if policy is Policy.TEN_SECONDLY_ROLLING:
-                        pace, bucket = self._pace_limiter(), self._buckets[PACE]
+                        pace, bucket = self._shared_limiter(
+                            PACE,
+                            f"budget_{self._portal}_ten_secondly_pace",
+                            lambda: self._config.pace_rates(self._ten_second_limit),
+                        )
                         if not acquire_in_turn(pace, bucket, self._portal, stop, since=came):
                             return False
-                    window, bucket = self._limiter(policy), self._buckets[policy]
+                    window, bucket = self._window(policy)
                     return acquire_in_turn(window, bucket, self._portal, since=came)
 
                 reservations = Reservations(take_room, self._config.reservation_age_ms / 1000)
@@ -249,32 +253,29 @@ class SharedBudget:
         with self._lock:
             return self._buckets.get(policy)
 
-    def _pace_limiter(self) -> Limiter:
-        with self._lock:
-            limiter = self._limiters.get(PACE)
-            if limiter is None:
-                bucket = self._store.bucket(
-                    f"budget_{self._portal}_ten_secondly_pace",
-                    self._config.pace_rates(self._ten_second_limit),
-                )
-                limiter = Limiter(bucket)
-                self._buckets[PACE] = bucket
-                self._limiters[PACE] = limiter
-            return limiter
-
     def _limiter(self, policy: Policy) -> Limiter:
+        return self._window(policy)[0]
+
+    def _window(self, policy: Policy) -> tuple[Limiter, AbstractBucket]:
+        limit = self._ten_second_limit if policy is Policy.TEN_SECONDLY_ROLLING else None
+        return self._shared_limiter(
+            policy,
+            f"budget_{self._portal}_{policy.value.lower()}",
+            lambda: self._config.rates(policy, limit),
+        )
+
+    def _shared_limiter(
+        self, key: Policy | str, name: str, rates: Callable[[], list[Rate]]
+    ) -> tuple[Limiter, AbstractBucket]:
+        """The limiter over the store's bucket `name`, made on first use."""
         with self._lock:
-            limiter = self._limiters.get(policy)
+            limiter = self._limiters.get(key)
             if limiter is None:
-                limit = self._ten_second_limit if policy is Policy.TEN_SECONDLY_ROLLING else None
-                bucket = self._store.bucket(
-                    f"budget_{self._portal}_{policy.value.lower()}",
-                    self._config.rates(policy, limit),
-                )
+                bucket = self._store.bucket(name, rates())
                 limiter = Limiter(bucket)
-                self._buckets[policy] = bucket
-                self._limiters[policy] = limiter
-            return limiter
+                self._buckets[key] = bucket
+                self._limiters[key] = limiter
+            return limiter, self._buckets[key]
 
 
 def _consume(bucket: AbstractBucket | None, name: str, weight: int) -> None:

@@ -35,7 +35,7 @@ class BudgetConfig:
     `reservation`), which stretches the 10-second window further; search is not paged
     with reservations. `headroom` keeps a share of the 10-second window free for
     requests of the portal's other apps that HubSpot's headers have not reported yet.
-    Together the defaults cap this deployment at 186 requests per 10.3 s (95% of
+    Together the defaults cap this deployment at 186 requests per 10.3 s (about 95% of
     HubSpot's 190 per 10 s), so the budget can be used up and still answer no 429.
     `daily_limit` None means "learn it from HubSpot's `X-HubSpot-RateLimit-Daily`".
     """
